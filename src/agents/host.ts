@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
+
+/** How an agent process ended. */
+export type ProcessEnd =
+  | { kind: 'exited'; code: number; durationMs: number }
+  | { kind: 'signaled'; signal: string; durationMs: number }
+  | { kind: 'timeout'; durationMs: number }
+  | { kind: 'aborted'; durationMs: number }
+  | { kind: 'spawn-failed'; message: string; durationMs: number };
+
+export interface SupervisedLaunch {
+  argv: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  logFile: string;
+  timeoutMs: number;
+  /** Time between SIGTERM and SIGKILL when the agent must stop. */
+  graceMs: number;
+  signal?: AbortSignal;
+  onStart?: (pid: number) => void;
+}
+
+/** Sends a signal to a whole process group; agents spawn helpers that must die with them. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * Runs a program (an agent, an acceptance check) in its own process group with output appended to its log file. A timeout
+ * or an abort sends SIGTERM to the group, then SIGKILL after the grace period.
+ */
+export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
+  const started = Date.now();
+  const elapsed = () => Date.now() - started;
+  mkdirSync(path.dirname(launch.logFile), { recursive: true });
+  const log = openSync(launch.logFile, 'a');
+  const [file = '', ...args] = launch.argv;
+  return new Promise((resolve) => {
+    let stopping: 'timeout' | 'aborted' | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const child = spawn(file, args, {
+      cwd: launch.cwd,
+      env: launch.env,
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
+    closeSync(log);
+    const stop = (why: 'timeout' | 'aborted') => {
+      if (stopping || child.pid === undefined) return;
+      stopping = why;
+      signalGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(
+        () => child.pid !== undefined && signalGroup(child.pid, 'SIGKILL'),
+        launch.graceMs,
+      );
+    };
+    const timer = setTimeout(() => stop('timeout'), launch.timeoutMs);
+    const onAbort = () => stop('aborted');
+    launch.signal?.addEventListener('abort', onAbort, { once: true });
+    if (launch.signal?.aborted) onAbort();
+    let finished = false;
+    const finish = (end: ProcessEnd) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      launch.signal?.removeEventListener('abort', onAbort);
+      // Helpers the agent left behind in its group must not outlive the attempt.
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+      resolve(end);
+    };
+    child.on('spawn', () => child.pid !== undefined && launch.onStart?.(child.pid));
+    child.on('error', (error) =>
+      finish({ kind: 'spawn-failed', message: error.message, durationMs: elapsed() }),
+    );
+    child.on('exit', (code, signal) => {
+      if (stopping) finish({ kind: stopping, durationMs: elapsed() });
+      else if (signal) finish({ kind: 'signaled', signal, durationMs: elapsed() });
+      else finish({ kind: 'exited', code: code ?? 1, durationMs: elapsed() });
+    });
+  });
+}

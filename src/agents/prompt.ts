@@ -1,0 +1,75 @@
+/** What a dependency left behind, for the prompt of the tasks that build on it. */
+export interface DependencySummary {
+  id: string;
+  title: string;
+  mergeCommit: string;
+  files: string[];
+}
+
+export interface PromptInput {
+  milestone: { id: string; title: string; branch: string };
+  task: {
+    id: string;
+    title: string;
+    prompt: string;
+    files: string[];
+    acceptance: string[];
+  };
+  dependencies: DependencySummary[];
+  attempt: number;
+  previousFailure?: string;
+}
+
+const MAX_LISTED_FILES = 20;
+
+function listFiles(files: string[]): string {
+  const shown = files.slice(0, MAX_LISTED_FILES).join(', ');
+  const more = files.length > MAX_LISTED_FILES ? ` and ${files.length - MAX_LISTED_FILES} more` : '';
+  return shown === '' ? '(no file changes)' : shown + more;
+}
+
+/** Builds the text an agent receives: the goal, its scope, how it is checked, and what it builds on. */
+export function buildPrompt(input: PromptInput): string {
+  const { milestone, task } = input;
+  const lines = [
+    `# Task ${task.id}: ${task.title}`,
+    '',
+    `You are working on milestone ${milestone.id} "${milestone.title}" in a git worktree of your own,`,
+    `on a branch made for this task from ${milestone.branch}. Work only in this directory.`,
+    'Commit if you like; anything you leave uncommitted is committed for you when you exit.',
+    'Do not switch branches and do not delete files outside your scope.',
+    '',
+    '## What to do',
+    '',
+    task.prompt.trim(),
+  ];
+  if (task.files.length > 0) {
+    lines.push('', '## Files in scope', '', ...task.files.map((glob) => `- ${glob}`));
+  }
+  if (task.acceptance.length > 0) {
+    lines.push(
+      '',
+      '## Acceptance',
+      '',
+      'When you exit with status 0, these commands run in the worktree and must all pass:',
+      '',
+      ...task.acceptance.map((command) => `- \`${command}\``),
+    );
+  }
+  if (input.dependencies.length > 0) {
+    lines.push('', '## Work this builds on (already merged into your branch)', '');
+    for (const dep of input.dependencies) {
+      lines.push(
+        `- ${dep.id} (${dep.title}), merge ${dep.mergeCommit.slice(0, 12)}: ${listFiles(dep.files)}`,
+      );
+    }
+  }
+  if (input.attempt > 1) {
+    lines.push('', `## Attempt ${input.attempt}`, '');
+    lines.push(
+      `An earlier attempt failed: ${input.previousFailure ?? 'see the log of the previous attempt'}.`,
+    );
+    lines.push('Its commits, if any, are on this branch; fix what failed.');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,65 @@
+import { runMilestone } from '../../engine/run-milestone.js';
+import { EXIT } from '../../shared/errors.js';
+import { createConsoleReporter } from '../run-reporter.js';
+import { toTaskStatus } from '../../engine/status.js';
+import { renderStatus } from './status.js';
+
+/** Turns Ctrl-C (and SIGTERM) into an orderly stop: agents get SIGTERM, the run journals and exits 130. */
+export function interruptOnSignals(reporter: { onNotice(message: string): void }): {
+  signal: AbortSignal;
+  dispose(): void;
+} {
+  const controller = new AbortController();
+  const onSignal = (name: string) => {
+    if (controller.signal.aborted) {
+      reporter.onNotice('still stopping agents; they are killed when their grace period ends');
+      return;
+    }
+    reporter.onNotice(`${name}: stopping agents; run \`cairn run\` again to continue where this stopped`);
+    controller.abort();
+  };
+  const onInt = () => onSignal('interrupted');
+  const onTerm = () => onSignal('terminated');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+export default async function run(milestone: string, options: { concurrency?: number }): Promise<number> {
+  const reporter = createConsoleReporter();
+  const interrupt = interruptOnSignals(reporter);
+  try {
+    const summary = await runMilestone({
+      cwd: process.cwd(),
+      milestone,
+      reporter,
+      signal: interrupt.signal,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    });
+    reporter.finish();
+    process.stdout.write(
+      `\n${renderStatus({ milestone: summary.milestone, tasks: summary.tasks.map(toTaskStatus) })}\n`,
+    );
+    if (summary.interrupted) return EXIT.interrupted;
+    const unfinished = summary.tasks.filter((task) => task.state !== 'done' && task.state !== 'skipped');
+    if (unfinished.length === 0) {
+      process.stdout.write(
+        `\nAll tasks merged into ${summary.milestone.branch}. Next: cairn land ${summary.milestone.id}\n`,
+      );
+      return EXIT.ok;
+    }
+    process.stdout.write(
+      `\n${unfinished.length} task(s) not done. Logs: cairn status ${summary.milestone.id}; fix and run \`cairn run ${summary.milestone.id}\` again.\n`,
+    );
+    return EXIT.workFailed;
+  } finally {
+    reporter.finish();
+    interrupt.dispose();
+  }
+}

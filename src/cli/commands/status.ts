@@ -1,0 +1,55 @@
+import { resolveRepo } from '../../git/repo.js';
+import { readStatus, type MilestoneStatus } from '../../engine/status.js';
+import { formatTable, printJson } from '../output.js';
+
+function toJson(status: MilestoneStatus) {
+  return {
+    milestone: status.milestone,
+    tasks: status.tasks.map(({ id, state, attempts, agent, branch, merge_commit, reason }) => ({
+      id,
+      state,
+      attempts,
+      agent,
+      branch,
+      merge_commit,
+      reason,
+    })),
+  };
+}
+
+export function renderStatus(status: MilestoneStatus): string {
+  const { milestone, tasks } = status;
+  const done = tasks.filter((task) => task.state === 'done').length;
+  const rows = tasks.map((task) => [
+    task.id,
+    task.state,
+    String(task.attempts),
+    task.agent,
+    task.branch ?? '-',
+    task.merge_commit?.slice(0, 10) ?? '-',
+    task.reason ?? '',
+  ]);
+  return [
+    `Milestone ${milestone.id}: ${milestone.title}`,
+    `  branch ${milestone.branch} · ${milestone.state} · ${done}/${tasks.length} tasks done`,
+    '',
+    formatTable(['TASK', 'STATE', 'ATTEMPTS', 'AGENT', 'BRANCH', 'MERGE', 'NOTE'], rows),
+  ].join('\n');
+}
+
+/** `cairn status`: milestone state and one row per task. */
+export default async function status(name: string | undefined, options: { json?: boolean }): Promise<number> {
+  const repo = await resolveRepo(process.cwd());
+  const statuses = readStatus(repo, name, process.cwd());
+  if (options.json) {
+    const [only] = statuses;
+    printJson(statuses.length === 1 && only ? toJson(only) : statuses.map(toJson));
+    return 0;
+  }
+  if (statuses.length === 0) {
+    process.stdout.write('No milestones yet. Create one with `cairn new "<title>"`.\n');
+    return 0;
+  }
+  process.stdout.write(`${statuses.map(renderStatus).join('\n\n')}\n`);
+  return 0;
+}

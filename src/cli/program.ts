@@ -1,0 +1,139 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { reportError } from './errors.js';
+
+type Action = (...args: never[]) => Promise<number>;
+
+/** Loads a command module only when it runs, so `cairn status` does not pay for `cairn run`. */
+function lazy(load: () => Promise<{ default: Action }>) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const debug = Boolean(command.optsWithGlobals().debug);
+    let code: number;
+    try {
+      const action = (await load()).default as (...a: unknown[]) => Promise<number>;
+      code = await action(...args.slice(0, -1));
+    } catch (error) {
+      code = reportError(error, debug);
+    }
+    process.exitCode = code;
+  };
+}
+
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+
+export function createProgram(): Command {
+  const program = new Command('cairn')
+    .description(
+      'Run a software milestone with several coding agents in parallel git worktrees,\nmerged one at a time into a milestone branch, and land it when it passes.',
+    )
+    .version('0.1.0')
+    .option('--debug', 'print stack traces for unexpected errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  program
+    .command('init')
+    .description('set up Cairn in this git repository (.milestones/ and .cairn/config.yaml)')
+    .addHelpText('after', examples(['cairn init']))
+    .action(lazy(() => import('./commands/init.js')));
+
+  program
+    .command('new')
+    .description('scaffold a milestone spec in .milestones/')
+    .argument('<title>', 'what the milestone achieves')
+    .option('--agent <profile>', 'agent profile for the example tasks')
+    .addHelpText('after', examples(['cairn new "User authentication"']))
+    .action(lazy(() => import('./commands/new.js')));
+
+  program
+    .command('validate')
+    .description('check specs: every problem with file:line:col, dot path and hint (exit 2 if any)')
+    .argument('[milestone]', 'milestone id, id-slug or spec file (default: every spec)')
+    .option('--json', 'print problems as JSON')
+    .addHelpText(
+      'after',
+      examples(['cairn validate', 'cairn validate 001', 'cairn validate .milestones/001-auth.yaml']),
+    )
+    .action(lazy(() => import('./commands/validate.js')));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of milestone specs (for editors)')
+    .action(lazy(() => import('./commands/schema.js')));
+
+  program
+    .command('plan')
+    .description('show waves, critical path and dependencies of a milestone')
+    .argument('<milestone>', 'milestone id, id-slug or spec file')
+    .option('--json', 'print { milestone, waves, critical_path }')
+    .action(lazy(() => import('./commands/plan.js')));
+
+  program
+    .command('run')
+    .description('run a milestone: agents in worktrees, checks, merge queue; resumes where it stopped')
+    .argument('<milestone>', 'milestone id, id-slug or spec file')
+    .addOption(
+      new Option('-c, --concurrency <n>', 'agents at once (default from .cairn/config.yaml)').argParser(
+        parsePositiveInt,
+      ),
+    )
+    .addHelpText(
+      'after',
+      `${examples(['cairn run 001', 'cairn run 001 --concurrency 2'])}\nExit codes: 0 all tasks done, 1 a task failed or is blocked, 2 bad input,\n3 another live run holds the milestone, 130 interrupted (run again to resume).\n`,
+    )
+    .action(lazy(() => import('./commands/run.js')));
+
+  program
+    .command('status')
+    .description('milestone state and a row per task')
+    .argument('[milestone]', 'milestone id, id-slug or spec file (default: all)')
+    .option('--json', 'print { milestone, tasks } as JSON')
+    .action(lazy(() => import('./commands/status.js')));
+
+  program
+    .command('land')
+    .description('run integration on the milestone merged with the latest base, then merge it into base')
+    .argument('<milestone>', 'milestone id, id-slug or spec file')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nRefuses (exit 1) while a task is not done, when integration fails, or when\nthe base branch is checked out with uncommitted changes.\n',
+    )
+    .action(lazy(() => import('./commands/land.js')));
+
+  program
+    .command('demo')
+    .description('create a sample project and run a milestone on it with scripted agents, then land it')
+    .option('--dir <dir>', 'where to create the sample repository (default: a new temporary directory)')
+    .option('-c, --concurrency <n>', 'agents at once', parsePositiveInt, 3)
+    .action(lazy(() => import('./commands/demo.js')));
+
+  return program;
+}
+
+function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}"`);
+  }
+  return parsed;
+}
+
+/** Parses argv and runs the command; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const ok =
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help';
+      return ok ? 0 : 2;
+    }
+    return reportError(error, argv.includes('--debug'));
+  }
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}

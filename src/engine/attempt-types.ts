@@ -1,0 +1,28 @@
+import type { TaskSpec } from '../spec/types.js';
+
+export type AttemptResult =
+  | { outcome: 'succeeded'; head: string }
+  | { outcome: 'failed'; reason: string; exitCode: number | null; signal: string | null; head?: string }
+  | { outcome: 'interrupted'; reason: string };
+
+export type MergeResult =
+  { kind: 'merged'; commit: string; head: string } | { kind: 'blocked'; reason: string; paths: string[] };
+
+export interface AttemptHooks {
+  /** Why the previous attempt of this task failed, for the next prompt. */
+  previousFailure?: string;
+  onPid: (pid: number) => void;
+}
+
+/**
+ * What the run loop asks of whoever does the work. The git executor is the real one; the
+ * scheduler benchmark plugs in a no-op to measure the loop and the journal alone.
+ */
+export interface TaskExecutor {
+  /** One attempt: prepare, run the agent, commit, check. Never throws for agent failures. */
+  attempt(task: TaskSpec, attempt: number, hooks: AttemptHooks): Promise<AttemptResult>;
+  /** Merges a checked task head into the milestone branch; called one at a time. */
+  merge(task: TaskSpec, head: string): Promise<MergeResult>;
+  /** Paths of the attempt's log, for the journal. */
+  logFile(task: TaskSpec, attempt: number): string;
+}

@@ -1,0 +1,64 @@
+import { formatCommitMessage } from '../git/trailers.js';
+import type { FileChange } from '../git/status.js';
+import { classifyFile, type FileKind } from '../shared/file-kind.js';
+import type { AgentProfile } from '../agents/profiles.js';
+
+export interface MessageContext {
+  milestoneId: string;
+  run: string;
+  task: { id: string; title: string; type: string };
+  agent: AgentProfile;
+}
+
+/** "2 code files (1 added), 1 test file" — what an agent's commit changed, by kind. */
+export function summarizeChanges(changes: FileChange[]): string {
+  const counts = new Map<FileKind, { total: number; added: number; deleted: number }>();
+  for (const change of changes) {
+    const kind = classifyFile(change.path);
+    const entry = counts.get(kind) ?? { total: 0, added: 0, deleted: 0 };
+    entry.total++;
+    if (change.kind === 'added' || change.kind === 'untracked') entry.added++;
+    if (change.kind === 'deleted') entry.deleted++;
+    counts.set(kind, entry);
+  }
+  const parts = [...counts].map(([kind, c]) => {
+    const extra = [c.added ? `${c.added} added` : '', c.deleted ? `${c.deleted} deleted` : ''].filter(
+      Boolean,
+    );
+    return `${c.total} ${kind} file${c.total === 1 ? '' : 's'}${extra.length ? ` (${extra.join(', ')})` : ''}`;
+  });
+  return parts.length > 0 ? parts.join(', ') : 'no file changes';
+}
+
+function trailers(context: MessageContext, extra: [string, string][] = []): [string, string][] {
+  return [
+    ['Milestone', context.milestoneId],
+    ['Task', context.task.id],
+    ...extra,
+    ['Session', context.run],
+    ['Agent', `${context.agent.name} (${context.agent.kind})`],
+  ];
+}
+
+/** The commit Cairn writes for what an agent left uncommitted. */
+export function taskCommitMessage(context: MessageContext, changes: FileChange[]): string {
+  const files = changes
+    .slice(0, 30)
+    .map((change) => `- ${change.path} (${change.kind === 'untracked' ? 'added' : change.kind})`);
+  return formatCommitMessage({
+    subject: `${context.task.type}(milestone-${context.milestoneId}): ${context.task.title}`,
+    body: [`Changes: ${summarizeChanges(changes)}.`, ...files].join('\n'),
+    trailers: trailers(context, [['Progress', '100%']]),
+  });
+}
+
+/** The merge commit that brings a task into the milestone branch. */
+export function taskMergeMessage(context: MessageContext, branch: string, acceptance: string[]): string {
+  const checks =
+    acceptance.length > 0 ? acceptance.map((command) => `- passed: ${command}`) : ['- none declared'];
+  return formatCommitMessage({
+    subject: `Merge task '${context.task.id}' into milestone ${context.milestoneId}: ${context.task.title}`,
+    body: [`Merges ${branch}.`, '', 'Acceptance:', ...checks].join('\n'),
+    trailers: trailers(context),
+  });
+}

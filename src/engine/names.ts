@@ -1,0 +1,34 @@
+import path from 'node:path';
+
+/** Branch and path names, in one place so every part of Cairn agrees on them. */
+export function milestoneBranch(id: string, slug: string): string {
+  return `milestone/${id}-${slug}`;
+}
+
+export function taskBranch(milestoneId: string, taskId: string): string {
+  return `feature/milestone-${milestoneId}-${taskId}`;
+}
+
+export function integrationBranch(milestoneId: string, point = 'land'): string {
+  return `integration/milestone-${milestoneId}-${point}`;
+}
+
+export function taskWorktree(stateDir: string, milestoneId: string, taskId: string): string {
+  return path.join(stateDir, 'worktrees', milestoneId, taskId);
+}
+
+export function integrationWorktree(stateDir: string, milestoneId: string): string {
+  return path.join(stateDir, 'worktrees', milestoneId, '_land');
+}
+
+export function attemptLog(stateDir: string, run: string, taskId: string, attempt: number): string {
+  return path.join(stateDir, 'logs', run, `${taskId}.${attempt}.log`);
+}
+
+export function attemptPromptFile(stateDir: string, run: string, taskId: string, attempt: number): string {
+  return path.join(stateDir, 'logs', run, `${taskId}.${attempt}.prompt.md`);
+}
+
+export function stateDbFile(stateDir: string): string {
+  return path.join(stateDir, 'state.db');
+}

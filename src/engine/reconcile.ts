@@ -1,0 +1,105 @@
+import { tryGit } from '../git/git.js';
+import type { CairnEvent } from '../store/events.js';
+import type { Store } from '../store/types.js';
+
+/** Task id → merge commit, for every `Task:` merge on the milestone branch's first-parent line. */
+export async function mergedTasksOnBranch(
+  repo: string,
+  milestoneId: string,
+  branch: string,
+  base: string,
+): Promise<Map<string, string>> {
+  const format =
+    '%H%x1f%(trailers:key=Milestone,valueonly,separator=%x2c)%x1f%(trailers:key=Task,valueonly,separator=%x2c)%x1e';
+  const result = await tryGit(repo, [
+    'log',
+    '--first-parent',
+    '--min-parents=2',
+    `--format=${format}`,
+    `refs/heads/${branch}`,
+    '--not',
+    base,
+    '--',
+  ]);
+  const merged = new Map<string, string>();
+  if (result.code !== 0) return merged;
+  for (const record of result.stdout.split('\x1e')) {
+    const [commit, milestone, task] = record.trim().split('\x1f');
+    if (!commit || !task || milestone?.trim() !== milestoneId) continue;
+    // Newest first: keep the first sighting, which is the latest merge of that task.
+    if (!merged.has(task.trim())) merged.set(task.trim(), commit);
+  }
+  return merged;
+}
+
+/**
+ * Makes the journal agree with git before a run starts: a task merged on the branch is
+ * done whatever the journal says; a task the journal calls done whose merge is gone is
+ * requeued; anything a dead run left running, failed or blocked is pending again.
+ * Returns the notices to show and the checked-but-unmerged heads.
+ */
+export function reconcileWithGit(
+  store: Store,
+  milestoneId: string,
+  merged: Map<string, string>,
+): { notices: string[]; unmergedHeads: Map<string, string> } {
+  const events: CairnEvent[] = [];
+  const notices: string[] = [];
+  const unmergedHeads = new Map<string, string>();
+  const lastOutcome = new Map<string, string>();
+  for (const attempt of store.attempts(milestoneId)) {
+    lastOutcome.set(attempt.task, attempt.state);
+    if (attempt.state === 'running') {
+      events.push({
+        type: 'attempt.ended',
+        milestone: milestoneId,
+        task: attempt.task,
+        attempt: attempt.attempt,
+        outcome: 'interrupted',
+        exitCode: null,
+        signal: null,
+        reason: 'the run that started it ended first',
+      });
+    }
+  }
+  for (const task of store.tasks(milestoneId)) {
+    const commit = merged.get(task.id);
+    if (commit) {
+      if (task.state !== 'done' || task.merge_commit !== commit) {
+        events.push({
+          type: 'task.merged',
+          milestone: milestoneId,
+          task: task.id,
+          commit,
+          head: task.head_commit ?? commit,
+        });
+        if (task.state !== 'done')
+          notices.push(
+            `${task.id}: its merge ${commit.slice(0, 10)} is on the milestone branch; marked done`,
+          );
+      }
+      continue;
+    }
+    if (task.state === 'done' || task.state === 'skipped') {
+      if (task.state === 'done') {
+        notices.push(`${task.id}: its merge is no longer on the milestone branch; it goes back to the queue`);
+        events.push({
+          type: 'task.state',
+          milestone: milestoneId,
+          task: task.id,
+          state: 'pending',
+          reason: 'merge removed from the milestone branch',
+        });
+      }
+      continue;
+    }
+    if (task.state === 'merging' && task.head_commit && lastOutcome.get(task.id) === 'succeeded') {
+      unmergedHeads.set(task.id, task.head_commit);
+    }
+    if (task.state !== 'pending') {
+      events.push({ type: 'task.state', milestone: milestoneId, task: task.id, state: 'pending' });
+    }
+  }
+  if (events.length > 0) store.append(events);
+  return { notices, unmergedHeads };
+}

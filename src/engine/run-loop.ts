@@ -1,0 +1,194 @@
+import { rankByCriticality } from '../spec/index.js';
+import type { TaskSpec } from '../spec/types.js';
+import type { CairnEvent, TaskState } from '../store/events.js';
+import type { Store } from '../store/types.js';
+import type { AttemptResult, MergeResult, TaskExecutor } from './attempt-types.js';
+import type { RunReporter } from './reporter.js';
+import { createSchedule } from './schedule.js';
+
+export interface LoopOptions {
+  milestone: string;
+  run: string;
+  tasks: TaskSpec[];
+  store: Store;
+  executor: TaskExecutor;
+  concurrency: number;
+  retriesOf: (task: TaskSpec) => number;
+  agentOf: (task: TaskSpec) => string;
+  signal: AbortSignal;
+  reporter: RunReporter;
+  /** Tasks whose checked head is known but not merged yet: they go straight to the merge queue. */
+  unmergedHeads?: Map<string, string>;
+}
+
+export interface LoopResult {
+  states: Map<string, TaskState>;
+  interrupted: boolean;
+}
+
+/**
+ * Drives a milestone's DAG: starts ready tasks up to the concurrency, retries failed
+ * attempts, feeds checked heads to a one-at-a-time merge queue, and journals every change.
+ */
+export async function runLoop(options: LoopOptions): Promise<LoopResult> {
+  const { milestone, store, executor, reporter, signal } = options;
+  const byId = new Map(options.tasks.map((task) => [task.id, task]));
+  const rows = new Map(store.tasks(milestone).map((row) => [row.id, row]));
+  const states = new Map(options.tasks.map((task) => [task.id, rows.get(task.id)?.state ?? 'pending']));
+  const attempts = new Map(options.tasks.map((task) => [task.id, rows.get(task.id)?.attempts ?? 0]));
+  const schedule = createSchedule(options.tasks, states, rankByCriticality(options.tasks));
+  const running = new Map<string, Promise<void>>();
+  let mergeQueue: Promise<unknown> = Promise.resolve();
+
+  const journal = (
+    events: CairnEvent[],
+    id: string,
+    state: TaskState,
+    extra: { reason?: string; commit?: string } = {},
+  ) => {
+    store.append(events);
+    states.set(id, state);
+    reporter.onTaskState({
+      task: id,
+      state,
+      agent: options.agentOf(byId.get(id)!),
+      attempt: attempts.get(id) ?? 0,
+      ...extra,
+    });
+  };
+  const setState = (id: string, state: TaskState, reason?: string) =>
+    journal(
+      [{ type: 'task.state', milestone, task: id, state, ...(reason ? { reason } : {}) }],
+      id,
+      state,
+      reason ? { reason } : {},
+    );
+  const markReady = (ids: string[]) => {
+    if (ids.length === 0) return;
+    store.append(ids.map((task) => ({ type: 'task.state', milestone, task, state: 'ready' }) as CairnEvent));
+    for (const id of ids) {
+      states.set(id, 'ready');
+      reporter.onTaskState({
+        task: id,
+        state: 'ready',
+        agent: options.agentOf(byId.get(id)!),
+        attempt: attempts.get(id) ?? 0,
+      });
+    }
+  };
+  const strand = (id: string) => {
+    for (const next of schedule.strand(id))
+      setState(next, 'blocked', `dependency ${id} is ${states.get(id)}`);
+  };
+
+  const enqueueMerge = (task: TaskSpec, head: string): Promise<MergeResult> => {
+    const result = mergeQueue.then(() => executor.merge(task, head));
+    mergeQueue = result.catch(() => undefined);
+    return result;
+  };
+
+  const mergeAndFinish = async (task: TaskSpec, head: string) => {
+    setState(task.id, 'merging');
+    const merged = await enqueueMerge(task, head);
+    if (merged.kind === 'merged') {
+      journal(
+        [{ type: 'task.merged', milestone, task: task.id, commit: merged.commit, head: merged.head }],
+        task.id,
+        'done',
+        { commit: merged.commit },
+      );
+      markReady(schedule.finish(task.id));
+    } else {
+      setState(task.id, 'blocked', merged.reason);
+      strand(task.id);
+    }
+  };
+
+  const work = async (task: TaskSpec) => {
+    const known = options.unmergedHeads?.get(task.id);
+    if (known) return mergeAndFinish(task, known);
+    let last: AttemptResult | undefined;
+    for (let left = options.retriesOf(task) + 1; left > 0 && !signal.aborted; left--) {
+      const attempt = (attempts.get(task.id) ?? 0) + 1;
+      attempts.set(task.id, attempt);
+      const agent = options.agentOf(task);
+      journal(
+        [
+          {
+            type: 'attempt.started',
+            milestone,
+            task: task.id,
+            run: options.run,
+            attempt,
+            agent,
+            logFile: executor.logFile(task, attempt),
+          },
+        ],
+        task.id,
+        'running',
+      );
+      const previousFailure = last?.outcome === 'failed' ? last.reason : undefined;
+      last = await executor.attempt(task, attempt, {
+        ...(previousFailure ? { previousFailure } : {}),
+        onPid: (pid) => store.append({ type: 'attempt.pid', milestone, task: task.id, attempt, pid }),
+      });
+      store.append(attemptEnded(milestone, task.id, attempt, last));
+      if (last.outcome !== 'failed') break;
+      reporter.onNotice(`${task.id}: attempt ${attempt} failed: ${last.reason}`);
+    }
+    if (!last || last.outcome === 'interrupted') return setState(task.id, 'pending', 'interrupted');
+    if (last.outcome === 'failed') {
+      setState(task.id, 'failed', last.reason);
+      return strand(task.id);
+    }
+    return mergeAndFinish(task, last.head);
+  };
+
+  const start = () => {
+    const free = options.concurrency - running.size;
+    if (free <= 0 || signal.aborted) return;
+    for (const id of schedule.take(free)) {
+      const task = byId.get(id)!;
+      const promise = work(task)
+        .catch((error: unknown) => {
+          // A fault in one task (git refusing, disk trouble) fails that task, not the run.
+          const message = error instanceof Error ? error.message : String(error);
+          reporter.onNotice(`${id}: ${message}`);
+          setState(id, 'failed', `internal error: ${message.split('\n')[0]}`);
+          strand(id);
+        })
+        .finally(() => running.delete(id));
+      running.set(id, promise);
+    }
+  };
+
+  markReady(
+    options.tasks
+      .filter((task) => states.get(task.id) === 'pending' && isReadyNow(task, states))
+      .map((t) => t.id),
+  );
+  start();
+  while (running.size > 0) {
+    await Promise.race(running.values());
+    start();
+  }
+  return { states, interrupted: signal.aborted };
+}
+
+function isReadyNow(task: TaskSpec, states: Map<string, TaskState>): boolean {
+  return task.depends_on.every((dep) => states.get(dep) === 'done' || states.get(dep) === 'skipped');
+}
+
+function attemptEnded(milestone: string, task: string, attempt: number, result: AttemptResult): CairnEvent {
+  const base = { type: 'attempt.ended' as const, milestone, task, attempt, outcome: result.outcome };
+  if (result.outcome === 'succeeded') return { ...base, exitCode: 0, signal: null, head: result.head };
+  if (result.outcome === 'interrupted')
+    return { ...base, exitCode: null, signal: null, reason: result.reason };
+  return {
+    ...base,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    reason: result.reason,
+    ...(result.head ? { head: result.head } : {}),
+  };
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { commitIdentityEnv } from '../git/identity.js';
+import { ensureBranch } from '../git/refs.js';
+import { resolveRepo } from '../git/repo.js';
+import { slugify } from '../spec/index.js';
+import { LockedError } from '../shared/errors.js';
+import type { MilestoneState, TaskState } from '../store/events.js';
+import type { Store, TaskRow } from '../store/types.js';
+import { createGitExecutor } from './git-executor.js';
+import { loadMilestone, type LoadedMilestone } from './load.js';
+import { milestoneBranch } from './names.js';
+import { openStore } from './open-store.js';
+import { preflight, profilesInUse } from './preflight.js';
+import { mergedTasksOnBranch, reconcileWithGit } from './reconcile.js';
+import type { RunReporter } from './reporter.js';
+import { agentNameOf, retriesOf, type RunContext } from './run-context.js';
+import { runLoop } from './run-loop.js';
+
+export interface RunOptions {
+  cwd: string;
+  milestone: string;
+  concurrency?: number;
+  reporter: RunReporter;
+  signal: AbortSignal;
+  graceMs?: number;
+}
+
+export interface RunSummary {
+  milestone: { id: string; title: string; branch: string; state: MilestoneState };
+  tasks: TaskRow[];
+  interrupted: boolean;
+}
+
+const LEASE_TTL_MS = 30_000;
+const HEARTBEAT_MS = 5_000;
+
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Takes the milestone's lease or says which live run holds it (exit 3). */
+function takeLease(store: Store, milestone: string, run: string, reporter: RunReporter): () => void {
+  const lease = store.acquireLease(milestone, { run, pid: process.pid, host: hostname() }, LEASE_TTL_MS);
+  if (!lease.acquired) {
+    const { pid, host } = lease.holder;
+    throw new LockedError(
+      `milestone ${milestone} is being run by process ${pid} on ${host} (run ${lease.holder.run})`,
+      'Wait for that run to finish, or stop it (Ctrl-C) and run again.',
+    );
+  }
+  if (lease.takenOverFrom) {
+    reporter.onNotice(
+      `took over the lease of run ${lease.takenOverFrom.run} (pid ${lease.takenOverFrom.pid}): ${lease.takenOverFrom.why}`,
+    );
+  }
+  const heartbeat = setInterval(() => store.renewLease(milestone, run, LEASE_TTL_MS), HEARTBEAT_MS);
+  heartbeat.unref();
+  return () => {
+    clearInterval(heartbeat);
+    store.releaseLease(milestone, run);
+  };
+}
+
+function planMilestone(store: Store, loaded: LoadedMilestone, branch: string): void {
+  const { spec, config } = loaded;
+  store.append({
+    type: 'milestone.planned',
+    milestone: spec.id,
+    title: spec.title,
+    branch,
+    base: spec.base,
+    specFile: spec.file,
+    tasks: spec.tasks.map((task) => ({
+      id: task.id,
+      title: task.title,
+      agent: agentNameOf({ config }, task),
+    })),
+  });
+}
+
+function finalState(states: Map<string, TaskState>, interrupted: boolean): MilestoneState {
+  if (interrupted) return 'interrupted';
+  return [...states.values()].every((state) => state === 'done' || state === 'skipped') ? 'done' : 'failed';
+}
+
+/** `cairn run`: everything from preflight to the last merge, journaled, resumable. */
+export async function runMilestone(options: RunOptions): Promise<RunSummary> {
+  const repo = await resolveRepo(options.cwd);
+  const loaded = loadMilestone(repo.root, options.milestone, options.cwd);
+  const { spec, config, profiles } = loaded;
+  await preflight(repo.root, spec, profilesInUse(spec, profiles, config.defaults.agent));
+  const store = openStore(repo);
+  const run = newRunId();
+  try {
+    const release = takeLease(store, spec.id, run, options.reporter);
+    try {
+      const branch = store.milestone(spec.id)?.branch ?? milestoneBranch(spec.id, slugify(spec.title));
+      planMilestone(store, loaded, branch);
+      const head = await ensureBranch(repo.root, branch, spec.base);
+      const merged = await mergedTasksOnBranch(repo.root, spec.id, branch, spec.base);
+      const { notices, unmergedHeads } = reconcileWithGit(store, spec.id, merged);
+      notices.forEach((notice) => options.reporter.onNotice(notice));
+      const concurrency = options.concurrency ?? config.defaults.concurrency;
+      store.append({
+        type: 'run.started',
+        milestone: spec.id,
+        run,
+        pid: process.pid,
+        host: hostname(),
+        concurrency,
+      });
+      const context: RunContext = {
+        repo,
+        spec,
+        config,
+        profiles,
+        store,
+        run,
+        branch,
+        commitEnv: await commitIdentityEnv(repo.root),
+        graceMs: options.graceMs ?? 5_000,
+        signal: options.signal,
+      };
+      const result = await runLoop({
+        milestone: spec.id,
+        run,
+        tasks: spec.tasks,
+        store,
+        executor: createGitExecutor(context, { current: head }),
+        concurrency,
+        retriesOf: (task) => retriesOf(context, task),
+        agentOf: (task) => agentNameOf(context, task),
+        signal: options.signal,
+        reporter: options.reporter,
+        unmergedHeads,
+      });
+      const state = finalState(result.states, result.interrupted);
+      store.append({ type: 'run.ended', milestone: spec.id, run, state });
+      return {
+        milestone: { id: spec.id, title: spec.title, branch, state },
+        tasks: store.tasks(spec.id),
+        interrupted: result.interrupted,
+      };
+    } finally {
+      release();
+    }
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import type { RepoPaths } from '../git/repo.js';
+import { slugify } from '../spec/index.js';
+import type { MilestoneState, TaskState } from '../store/events.js';
+import type { Store, TaskRow } from '../store/types.js';
+import { loadConfig, loadSpecFile, listSpecFiles, resolveSpecFile } from './load.js';
+import { agentNameOf } from './run-context.js';
+import { milestoneBranch, stateDbFile, taskBranch } from './names.js';
+import { openStore } from './open-store.js';
+
+export interface TaskStatus {
+  id: string;
+  title: string;
+  state: TaskState;
+  attempts: number;
+  agent: string;
+  branch: string | null;
+  merge_commit: string | null;
+  reason: string | null;
+}
+
+export interface MilestoneStatus {
+  milestone: { id: string; title: string; branch: string; state: MilestoneState | 'not started' };
+  tasks: TaskStatus[];
+}
+
+function fromStore(store: Store, id: string): MilestoneStatus | undefined {
+  const row = store.milestone(id);
+  if (!row) return undefined;
+  return {
+    milestone: { id: row.id, title: row.title, branch: row.branch, state: row.state },
+    tasks: store.tasks(id).map(toTaskStatus),
+  };
+}
+
+/** A task's journal row as status shows it; the branch exists once an attempt started. */
+export function toTaskStatus(task: TaskRow): TaskStatus {
+  return {
+    id: task.id,
+    title: task.title,
+    state: task.state,
+    attempts: task.attempts,
+    agent: task.agent,
+    branch: task.attempts > 0 ? taskBranch(task.milestone, task.id) : null,
+    merge_commit: task.merge_commit,
+    reason: task.reason,
+  };
+}
+
+/** A milestone that was never run, described from its spec alone. */
+function fromSpec(root: string, file: string): MilestoneStatus {
+  const config = loadConfig(root);
+  const { spec } = loadSpecFile(root, file, config);
+  return {
+    milestone: {
+      id: spec.id,
+      title: spec.title,
+      branch: milestoneBranch(spec.id, slugify(spec.title)),
+      state: 'not started',
+    },
+    tasks: spec.tasks.map((task) => ({
+      id: task.id,
+      title: task.title,
+      state: 'pending',
+      attempts: 0,
+      agent: agentNameOf({ config }, task),
+      branch: null,
+      merge_commit: null,
+      reason: null,
+    })),
+  };
+}
+
+/**
+ * Status of one milestone (by id, id-slug or spec path) or of all. The journal answers
+ * first, so a status of a run milestone never parses YAML.
+ */
+export function readStatus(repo: RepoPaths, name: string | undefined, cwd: string): MilestoneStatus[] {
+  const store = existsSync(stateDbFile(repo.stateDir)) ? openStore(repo) : undefined;
+  try {
+    if (name) {
+      const row = store?.milestones().find((m) => m.id === name || m.branch === `milestone/${name}`);
+      const known = row && store ? fromStore(store, row.id) : undefined;
+      if (known) return [known];
+      const fromFile = fromSpec(repo.root, resolveSpecFile(repo.root, name, cwd));
+      return [(store && fromStore(store, fromFile.milestone.id)) ?? fromFile];
+    }
+    const run = store?.milestones() ?? [];
+    const statuses = run.flatMap((row) => fromStore(store!, row.id) ?? []);
+    const seen = new Set(statuses.map((status) => status.milestone.id));
+    for (const file of listSpecFiles(repo.root)) {
+      const status = fromSpec(repo.root, file);
+      if (!seen.has(status.milestone.id)) statuses.push(status);
+    }
+    return statuses.sort((a, b) => a.milestone.id.localeCompare(b.milestone.id));
+  } finally {
+    store?.close();
+  }
+}

@@ -1,0 +1,23 @@
+export type {
+  AgentProfileSpec,
+  CairnConfig,
+  LoadResult,
+  MilestoneSpec,
+  Problem,
+  SourcePosition,
+  TaskSpec,
+} from './types.js';
+export { parseMilestoneSpec } from './parse-milestone.js';
+export type { ParseMilestoneOptions } from './parse-milestone.js';
+export { parseConfig } from './parse-config.js';
+export { milestoneJsonSchema } from './json-schema.js';
+export { scaffoldMilestone } from './scaffold.js';
+export type { ScaffoldOptions } from './scaffold.js';
+export { criticalPath, dependentsOf, planWaves, rankByCriticality } from './dag.js';
+export type { CostFn, DagNode } from './dag.js';
+export { findCycles, formatCycle } from './cycles.js';
+export { matchesAnyGlob } from './glob.js';
+export { closestName } from './names.js';
+export { parseDuration } from './duration.js';
+export { isSafeMilestoneId, isSafeTaskId, slugify } from './ids.js';
+export { CONFIG_DEFAULTS, TASK_TYPES } from './keys.js';

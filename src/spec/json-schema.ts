@@ -1,0 +1,119 @@
+import { DURATION_PATTERN } from './duration.js';
+import { MILESTONE_ID_PATTERN } from './ids.js';
+import { DEFAULT_BASE, DEFAULT_TASK_TYPE, TASK_TYPES } from './keys.js';
+
+// Task ids also exclude what git refuses in ref names; lookaheads are valid ECMA-262 patterns.
+export const TASK_ID_SCHEMA_PATTERN = '^(?!.*\\.\\.)(?!.*\\.$)(?!.*\\.lock$)[a-z0-9][a-z0-9._-]*$';
+
+const stringList = (description: string) => ({
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  default: [],
+  description,
+});
+
+const duration = {
+  description: 'A duration: a number of seconds, or text such as "500ms", "90s", "30m", "1h30m".',
+  oneOf: [
+    { type: 'number', exclusiveMinimum: 0 },
+    { type: 'string', pattern: DURATION_PATTERN },
+  ],
+};
+
+const agentProfile = {
+  type: 'object',
+  description: 'How to start an agent.',
+  additionalProperties: false,
+  required: ['command'],
+  properties: {
+    command: {
+      type: 'array',
+      items: { type: 'string' },
+      minItems: 1,
+      description: 'Argv template, e.g. ["claude", "-p", "{prompt}"]. Placeholders may be parts of elements.',
+    },
+    timeout: { $ref: '#/$defs/duration', description: 'Time limit for one attempt.' },
+    retries: { type: 'integer', minimum: 0, description: 'Retries after a failed attempt.' },
+    fallback: stringList('Profiles to try, in order, when this one keeps failing.'),
+    env: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'Extra environment variables for the agent process.',
+    },
+  },
+};
+
+const task = {
+  type: 'object',
+  description: 'One unit of agent work: one worktree, one branch, one merge.',
+  additionalProperties: false,
+  required: ['id', 'title'],
+  properties: {
+    id: {
+      type: 'string',
+      pattern: TASK_ID_SCHEMA_PATTERN,
+      description: 'Unique task id; part of the branch name feature/milestone-<id>-<task>.',
+    },
+    title: {
+      type: 'string',
+      minLength: 1,
+      description: 'Short title; used in the commit subject.',
+    },
+    type: {
+      enum: [...TASK_TYPES],
+      default: DEFAULT_TASK_TYPE,
+      description: 'Conventional commit type of the work.',
+    },
+    agent: { type: 'string', description: 'Agent profile to run; defaults to the configured one.' },
+    prompt: { type: 'string', description: 'Instructions for the agent; defaults to the title.' },
+    files: stringList('Globs of the files the task is expected to touch, e.g. "db/**".'),
+    acceptance: stringList('Commands that must pass before the task is merged.'),
+    depends_on: stringList('Ids of the tasks that must be merged first.'),
+    weight: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      default: 1,
+      description: 'Value of the task for progress.',
+    },
+    timeout: { $ref: '#/$defs/duration', description: 'Time limit for one attempt.' },
+    retries: { type: 'integer', minimum: 0, description: 'Retries after a failed attempt.' },
+  },
+};
+
+/** JSON Schema (draft 2020-12) of a milestone spec as users write it, for editors. */
+export function milestoneJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'Cairn milestone',
+    description: 'A milestone: a goal with tasks, run by coding agents in git worktrees.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'title', 'tasks'],
+    properties: {
+      id: {
+        type: 'string',
+        pattern: MILESTONE_ID_PATTERN,
+        description: 'Unique milestone id, quoted when it is digits: "001".',
+      },
+      title: { type: 'string', minLength: 1, description: 'What the milestone achieves.' },
+      base: {
+        type: 'string',
+        default: DEFAULT_BASE,
+        description: 'Branch the milestone starts from and lands on.',
+      },
+      integration: stringList('Commands run on the merged result before landing.'),
+      agents: {
+        type: 'object',
+        additionalProperties: { $ref: '#/$defs/agentProfile' },
+        description: 'Agent profiles, merged over .cairn/config.yaml and the built-ins.',
+      },
+      tasks: {
+        type: 'array',
+        minItems: 1,
+        items: { $ref: '#/$defs/task' },
+        description: 'The tasks; each runs when its dependencies are merged.',
+      },
+    },
+    $defs: { duration, agentProfile, task },
+  };
+}

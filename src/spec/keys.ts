@@ -1,0 +1,48 @@
+// The keys users may write, shared by the parsers and the JSON Schema so they cannot drift.
+
+export const MILESTONE_KEYS = ['id', 'title', 'base', 'integration', 'agents', 'tasks'] as const;
+
+export const TASK_KEYS = [
+  'id',
+  'title',
+  'type',
+  'agent',
+  'prompt',
+  'files',
+  'acceptance',
+  'depends_on',
+  'weight',
+  'timeout',
+  'retries',
+] as const;
+
+export const AGENT_KEYS = ['command', 'timeout', 'retries', 'fallback', 'env'] as const;
+
+export const CONFIG_KEYS = ['defaults', 'agents'] as const;
+
+export const CONFIG_DEFAULTS_KEYS = ['agent', 'concurrency', 'retries', 'timeout', 'base'] as const;
+
+/** Conventional commit types; a task's type becomes its commit's type. */
+export const TASK_TYPES = [
+  'feat',
+  'fix',
+  'docs',
+  'test',
+  'refactor',
+  'chore',
+  'perf',
+  'build',
+  'ci',
+  'style',
+] as const;
+
+export const DEFAULT_TASK_TYPE = 'feat';
+export const DEFAULT_BASE = 'main';
+
+export const CONFIG_DEFAULTS = {
+  agent: 'claude',
+  concurrency: 4,
+  retries: 1,
+  timeoutMs: 30 * 60_000,
+  base: DEFAULT_BASE,
+} as const;

@@ -1,0 +1,45 @@
+import type { Node } from 'yaml';
+import { CONFIG_DEFAULTS, CONFIG_DEFAULTS_KEYS, CONFIG_KEYS } from './keys.js';
+import { readAgentProfiles } from './read-agents.js';
+import type { CairnConfig, LoadResult } from './types.js';
+import { readField, readMapping } from './yaml-read.js';
+import type { Reader } from './yaml-read.js';
+import { loadYaml, sortedProblems } from './yaml-source.js';
+import type { Source } from './yaml-source.js';
+import { readDuration, readInteger, readRetries, readString } from './yaml-values.js';
+
+/**
+ * Parses `.cairn/config.yaml`. An empty file is valid and means all defaults. Fallback
+ * names are not checked here: they may name built-in profiles this module does not know.
+ */
+export function parseConfig(text: string, file: string): LoadResult<CairnConfig> {
+  const source = loadYaml(text, file);
+  const config: CairnConfig = { defaults: { ...CONFIG_DEFAULTS }, agents: {} };
+  if (source.problems.length > 0) return { ok: false, problems: sortedProblems(source) };
+  const root = source.doc.contents as Node | null;
+  if (root === null) return { ok: true, value: config };
+
+  const fields = readMapping(source, root, '', { allowed: CONFIG_KEYS, what: 'a Cairn config' });
+  config.defaults = readField(source, fields, '', 'defaults', readDefaults) ?? config.defaults;
+  config.agents = readField(source, fields, '', 'agents', readAgentProfiles)?.profiles ?? {};
+
+  if (source.problems.length > 0) return { ok: false, problems: sortedProblems(source) };
+  return { ok: true, value: config };
+}
+
+function readDefaults(source: Source, node: Node, path: string): CairnConfig['defaults'] {
+  const fields = readMapping(source, node, path, {
+    allowed: CONFIG_DEFAULTS_KEYS,
+    what: 'the defaults',
+  });
+  const get = <T>(key: string, read: Reader<T>) => readField(source, fields, path, key, read);
+  return {
+    agent: get('agent', readString) ?? CONFIG_DEFAULTS.agent,
+    concurrency: get('concurrency', readConcurrency) ?? CONFIG_DEFAULTS.concurrency,
+    retries: get('retries', readRetries) ?? CONFIG_DEFAULTS.retries,
+    timeoutMs: get('timeout', readDuration) ?? CONFIG_DEFAULTS.timeoutMs,
+    base: get('base', readString) ?? CONFIG_DEFAULTS.base,
+  };
+}
+
+const readConcurrency = (source: Source, node: Node, path: string) => readInteger(source, node, path, 1);

@@ -1,0 +1,98 @@
+import type { Node } from 'yaml';
+import { isSafeTaskId, TASK_ID_PATTERN } from './ids.js';
+import { DEFAULT_TASK_TYPE, TASK_KEYS, TASK_TYPES } from './keys.js';
+import { suggestName } from './names.js';
+import type { TaskSpec } from './types.js';
+import { readField, readMapping } from './yaml-read.js';
+import type { Reader } from './yaml-read.js';
+import { report } from './yaml-source.js';
+import type { Source } from './yaml-source.js';
+import {
+  readDuration,
+  readPositiveNumber,
+  readRetries,
+  readString,
+  readStringList,
+  readStringRef,
+  readStringRefs,
+} from './yaml-values.js';
+import type { StringRef } from './yaml-values.js';
+
+/** A task as read, with the nodes that the cross-task checks point at. */
+export interface TaskRead {
+  task: TaskSpec;
+  node: Node;
+  path: string;
+  /** Absent when the id is missing or not a string; such a task takes no part in graph checks. */
+  id?: StringRef;
+  agent?: StringRef;
+  depends: StringRef[];
+}
+
+/** Reads one item of `tasks:`, filling defaults; undefined when it is not a mapping. */
+export function readTask(source: Source, node: Node, path: string): TaskRead | undefined {
+  const fields = readMapping(source, node, path, {
+    allowed: TASK_KEYS,
+    required: ['id', 'title'],
+    what: 'a task',
+  });
+  if (fields === undefined) return undefined;
+  const get = <T>(key: string, read: Reader<T>) => readField(source, fields, path, key, read);
+
+  const id = get('id', readTaskId);
+  const title = get('title', readString) ?? '';
+  const agent = get('agent', readStringRef);
+  const depends = get('depends_on', readStringRefs) ?? [];
+  const task: TaskSpec = {
+    id: id?.value ?? '',
+    title,
+    type: get('type', readTaskType) ?? DEFAULT_TASK_TYPE,
+    prompt: get('prompt', readString) ?? title,
+    files: get('files', readStringList) ?? [],
+    acceptance: get('acceptance', readStringList) ?? [],
+    depends_on: depends.map((d) => d.value),
+    weight: get('weight', readPositiveNumber) ?? 1,
+  };
+  // Optional keys stay absent rather than present-but-undefined, for clean JSON and equality.
+  if (agent !== undefined) task.agent = agent.value;
+  const timeoutMs = get('timeout', readDuration);
+  if (timeoutMs !== undefined) task.timeoutMs = timeoutMs;
+  const retries = get('retries', readRetries);
+  if (retries !== undefined) task.retries = retries;
+  return { task, node, path, id, agent, depends };
+}
+
+function readTaskType(source: Source, node: Node, path: string): string | undefined {
+  const type = readString(source, node, path);
+  if (type === undefined || (TASK_TYPES as readonly string[]).includes(type)) return type;
+  const hint = suggestName(type, TASK_TYPES, 'a conventional commit type');
+  report(source, node, path, `unknown task type \`${type}\``, hint);
+  return undefined;
+}
+
+/** Unsafe ids are reported but kept, so other tasks' references to them still resolve. */
+function readTaskId(source: Source, node: Node, path: string): StringRef | undefined {
+  const id = readStringRef(source, node, path);
+  if (id === undefined || isSafeTaskId(id.value)) return id;
+  const fixed = suggestTaskId(id.value);
+  const example = fixed === undefined ? '' : `, e.g. \`${fixed}\``;
+  report(
+    source,
+    node,
+    path,
+    `task id \`${id.value}\` is not safe in a git branch name`,
+    `use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit ` +
+      `(${TASK_ID_PATTERN}), without '..' or a trailing '.' or '.lock'${example}`,
+  );
+  return id;
+}
+
+function suggestTaskId(id: string): string | undefined {
+  const fixed = id
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^[^a-z0-9]+/, '')
+    .replace(/(\.lock|[.-])+$/, '');
+  return isSafeTaskId(fixed) ? fixed : undefined;
+}

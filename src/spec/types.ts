@@ -1,0 +1,63 @@
+/** A place in a user's file that a problem points at. */
+export interface SourcePosition {
+  file: string;
+  line: number; // 1-based
+  col: number; // 1-based
+}
+
+/** One thing wrong with a spec or config file: where, what, and how to fix it. */
+export interface Problem extends SourcePosition {
+  /** Dot path into the document, e.g. `tasks[3].depends_on[0]`; empty for the whole file. */
+  path: string;
+  message: string;
+  hint: string;
+}
+
+/** How to start an agent. `command` is an argv template; placeholders are whole elements or parts of them. */
+export interface AgentProfileSpec {
+  command: string[];
+  /** Milliseconds; undefined means the default. */
+  timeoutMs?: number;
+  retries?: number;
+  fallback?: string[];
+  env?: Record<string, string>;
+}
+
+export interface TaskSpec {
+  id: string;
+  title: string;
+  type: string; // conventional commit type: feat, fix, docs, test, refactor, chore, perf, build, ci, style
+  agent?: string;
+  prompt: string;
+  files: string[];
+  acceptance: string[];
+  depends_on: string[];
+  weight: number;
+  timeoutMs?: number;
+  retries?: number;
+}
+
+export interface MilestoneSpec {
+  id: string;
+  title: string;
+  base: string;
+  integration: string[];
+  agents: Record<string, AgentProfileSpec>;
+  tasks: TaskSpec[];
+  /** Absolute path of the file it was read from. */
+  file: string;
+}
+
+/** `.cairn/config.yaml`: project defaults and agent profiles. */
+export interface CairnConfig {
+  defaults: {
+    agent: string;
+    concurrency: number;
+    retries: number;
+    timeoutMs: number;
+    base: string;
+  };
+  agents: Record<string, AgentProfileSpec>;
+}
+
+export type LoadResult<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };

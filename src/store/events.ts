@@ -1,0 +1,57 @@
+/** Task lifecycle states, in the order a task normally moves through them. */
+export type TaskState =
+  'pending' | 'ready' | 'running' | 'merging' | 'done' | 'failed' | 'blocked' | 'skipped';
+
+export type MilestoneState = 'planned' | 'running' | 'interrupted' | 'done' | 'failed' | 'landed';
+
+export type AttemptOutcome = 'succeeded' | 'failed' | 'interrupted';
+
+/** Every journaled state change. One event (or one batch) is one SQLite transaction. */
+export type CairnEvent =
+  | {
+      type: 'milestone.planned';
+      milestone: string;
+      title: string;
+      branch: string;
+      base: string;
+      specFile: string;
+      tasks: { id: string; title: string; agent: string }[];
+    }
+  | { type: 'run.started'; milestone: string; run: string; pid: number; host: string; concurrency: number }
+  | { type: 'run.ended'; milestone: string; run: string; state: MilestoneState }
+  | {
+      type: 'task.state';
+      milestone: string;
+      task: string;
+      state: TaskState;
+      reason?: string;
+      branch?: string;
+    }
+  | {
+      type: 'attempt.started';
+      milestone: string;
+      task: string;
+      run: string;
+      attempt: number;
+      agent: string;
+      logFile: string;
+    }
+  | { type: 'attempt.pid'; milestone: string; task: string; attempt: number; pid: number }
+  | {
+      type: 'attempt.ended';
+      milestone: string;
+      task: string;
+      attempt: number;
+      outcome: AttemptOutcome;
+      exitCode: number | null;
+      signal: string | null;
+      reason?: string;
+      head?: string;
+    }
+  | { type: 'task.merged'; milestone: string; task: string; commit: string; head: string }
+  | { type: 'milestone.landed'; milestone: string; commit: string };
+
+export type EventType = CairnEvent['type'];
+
+/** An event as stored: with its sequence number and time. */
+export type StoredEvent = CairnEvent & { seq: number; at: string };

@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
+import type { CairnEvent, StoredEvent } from './events.js';
+import { migrate } from './schema.js';
+import { projectEvent } from './project.js';
+import { statement } from './statements.js';
+import { decideLease } from './lease.js';
+import type { AttemptRow, LeaseOwner, LeaseResult, MilestoneRow, Store, TaskRow } from './types.js';
+
+const require = createRequire(import.meta.url);
+
+export interface SqliteStoreOptions {
+  now?: () => number;
+  isAlive?: (pid: number) => boolean;
+  host?: string;
+}
+
+/** Opens (creating if needed) the state database at `file` in WAL mode. */
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): Store {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const BetterSqlite = require('better-sqlite3') as typeof Database;
+  const db = new BetterSqlite(file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives any process crash; a power cut can lose the last
+  // transactions, and those are rebuilt from git, which holds every merge itself.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  const now = options.now ?? Date.now;
+
+  const appendAll = db.transaction((events: CairnEvent[]) => {
+    const at = new Date(now()).toISOString();
+    const insert = statement(
+      db,
+      'INSERT INTO events (at, milestone, task, type, data) VALUES (?, ?, ?, ?, ?)',
+    );
+    for (const event of events) {
+      insert.run(at, event.milestone, 'task' in event ? event.task : null, event.type, JSON.stringify(event));
+      projectEvent(db, event, at);
+    }
+  });
+
+  const leaseTx = db.transaction((milestone: string, owner: LeaseOwner, ttlMs: number): LeaseResult => {
+    const current = statement(db, 'SELECT run, pid, host, expires_at FROM leases WHERE milestone = ?').get(
+      milestone,
+    ) as (LeaseOwner & { expires_at: number }) | undefined;
+    const decision = decideLease(current, owner, {
+      now: now(),
+      host: options.host ?? owner.host,
+      isAlive: options.isAlive ?? isProcessAlive,
+    });
+    if (decision.acquired) {
+      statement(
+        db,
+        `INSERT INTO leases (milestone, run, pid, host, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (milestone) DO UPDATE SET run = excluded.run, pid = excluded.pid, host = excluded.host,
+           acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
+      ).run(milestone, owner.run, owner.pid, owner.host, now(), now() + ttlMs);
+    }
+    return decision;
+  });
+
+  return {
+    append(events) {
+      appendAll.immediate(Array.isArray(events) ? events : [events]);
+    },
+    milestone(id) {
+      return statement(db, 'SELECT * FROM milestones WHERE id = ?').get(id) as MilestoneRow | undefined;
+    },
+    milestones() {
+      return statement(db, 'SELECT * FROM milestones ORDER BY id').all() as MilestoneRow[];
+    },
+    tasks(milestone) {
+      return statement(db, 'SELECT * FROM tasks WHERE milestone = ? ORDER BY seq').all(
+        milestone,
+      ) as TaskRow[];
+    },
+    attempts(milestone) {
+      return statement(db, 'SELECT * FROM attempts WHERE milestone = ? ORDER BY task, attempt').all(
+        milestone,
+      ) as AttemptRow[];
+    },
+    events(milestone) {
+      const rows = statement(db, 'SELECT seq, at, data FROM events WHERE milestone = ? ORDER BY seq').all(
+        milestone,
+      ) as { seq: number; at: string; data: string }[];
+      return rows.map(
+        (row) => ({ ...(JSON.parse(row.data) as CairnEvent), seq: row.seq, at: row.at }) as StoredEvent,
+      );
+    },
+    acquireLease(milestone, owner, ttlMs) {
+      return leaseTx.immediate(milestone, owner, ttlMs);
+    },
+    renewLease(milestone, run, ttlMs) {
+      const result = statement(db, 'UPDATE leases SET expires_at = ? WHERE milestone = ? AND run = ?').run(
+        now() + ttlMs,
+        milestone,
+        run,
+      );
+      return result.changes === 1;
+    },
+    releaseLease(milestone, run) {
+      statement(db, 'DELETE FROM leases WHERE milestone = ? AND run = ?').run(milestone, run);
+    },
+    close() {
+      db.close();
+    },
+  };
+}
+
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,69 @@
+import type { CairnEvent, MilestoneState, StoredEvent, TaskState } from './events.js';
+
+export interface MilestoneRow {
+  id: string;
+  title: string;
+  branch: string;
+  base: string;
+  spec_file: string;
+  state: MilestoneState;
+  landed_commit: string | null;
+  updated_at: string;
+}
+
+export interface TaskRow {
+  milestone: string;
+  id: string;
+  title: string;
+  state: TaskState;
+  attempts: number;
+  agent: string;
+  branch: string | null;
+  head_commit: string | null;
+  merge_commit: string | null;
+  reason: string | null;
+  updated_at: string;
+}
+
+export interface AttemptRow {
+  milestone: string;
+  task: string;
+  attempt: number;
+  run: string;
+  agent: string;
+  state: string;
+  pid: number | null;
+  log_file: string;
+  exit_code: number | null;
+  signal: string | null;
+  reason: string | null;
+  started_at: string;
+  ended_at: string | null;
+}
+
+export interface LeaseOwner {
+  run: string;
+  pid: number;
+  host: string;
+}
+
+export type LeaseResult =
+  { acquired: true; takenOverFrom?: LeaseOwner & { why: string } } | { acquired: false; holder: LeaseOwner };
+
+/**
+ * The journal and its projections. SQLite implements it today; the seam is here so a
+ * PostgreSQL store can replace it without the engine noticing.
+ */
+export interface Store {
+  /** Journals events and updates projections, all in one transaction. */
+  append(events: CairnEvent | CairnEvent[]): void;
+  milestone(id: string): MilestoneRow | undefined;
+  milestones(): MilestoneRow[];
+  tasks(milestone: string): TaskRow[];
+  attempts(milestone: string): AttemptRow[];
+  events(milestone: string): StoredEvent[];
+  acquireLease(milestone: string, owner: LeaseOwner, ttlMs: number): LeaseResult;
+  renewLease(milestone: string, run: string, ttlMs: number): boolean;
+  releaseLease(milestone: string, run: string): void;
+  close(): void;
+}
