@@ -11,7 +11,7 @@ import { landMessage } from './land-message.js';
 import { loadMilestone } from './load.js';
 import { integrationBranch, integrationWorktree } from './names.js';
 import { openStore } from './open-store.js';
-import { newRunId } from './run-milestone.js';
+import { newRunId, takeLease } from './lease.js';
 import type { RunReporter } from './reporter.js';
 import path from 'node:path';
 
@@ -74,6 +74,7 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
   const repo = await resolveRepo(options.cwd);
   const { spec } = loadMilestone(repo.root, options.milestone, options.cwd);
   const store = openStore(repo);
+  let release: (() => void) | undefined;
   try {
     const row = store.milestone(spec.id);
     if (!row) {
@@ -95,6 +96,8 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
         },
       );
     }
+    // Landing while a run merges into the milestone would land a moving target.
+    release = takeLease(store, spec.id, `land-${newRunId()}`, options.reporter);
     const milestoneHead = await resolveCommit(repo.root, `refs/heads/${row.branch}`);
     const baseHead = await resolveCommit(repo.root, `refs/heads/${spec.base}`);
     if (!milestoneHead || !baseHead) {
@@ -173,6 +176,7 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
       updatedWorktree: checkout,
     };
   } finally {
+    release?.();
     store.close();
   }
 }

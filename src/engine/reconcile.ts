@@ -2,12 +2,15 @@ import { tryGit } from '../git/git.js';
 import type { CairnEvent } from '../store/events.js';
 import type { Store } from '../store/types.js';
 
-/** Task id → merge commit, for every `Task:` merge on the milestone branch's first-parent line. */
+/**
+ * Task id → merge commit, for every `Task:` merge on the milestone branch's first-parent line
+ * after `since` (the commit the branch started at, so landed merges still count).
+ */
 export async function mergedTasksOnBranch(
   repo: string,
   milestoneId: string,
   branch: string,
-  base: string,
+  since: string,
 ): Promise<Map<string, string>> {
   const format =
     '%H%x1f%(trailers:key=Milestone,valueonly,separator=%x2c)%x1f%(trailers:key=Task,valueonly,separator=%x2c)%x1e';
@@ -18,7 +21,7 @@ export async function mergedTasksOnBranch(
     `--format=${format}`,
     `refs/heads/${branch}`,
     '--not',
-    base,
+    since,
     '--',
   ]);
   const merged = new Map<string, string>();

@@ -1,12 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { commitIdentityEnv } from '../git/identity.js';
 import { ensureBranch } from '../git/refs.js';
 import { resolveRepo } from '../git/repo.js';
 import { slugify } from '../spec/index.js';
-import { LockedError } from '../shared/errors.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
 import type { Store, TaskRow } from '../store/types.js';
+import { InputError } from '../shared/errors.js';
+import { newRunId, takeLease } from './lease.js';
 import { createGitExecutor } from './git-executor.js';
 import { loadMilestone, type LoadedMilestone } from './load.js';
 import { milestoneBranch } from './names.js';
@@ -30,37 +30,6 @@ export interface RunSummary {
   milestone: { id: string; title: string; branch: string; state: MilestoneState };
   tasks: TaskRow[];
   interrupted: boolean;
-}
-
-const LEASE_TTL_MS = 30_000;
-const HEARTBEAT_MS = 5_000;
-
-export function newRunId(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-/** Takes the milestone's lease or says which live run holds it (exit 3). */
-function takeLease(store: Store, milestone: string, run: string, reporter: RunReporter): () => void {
-  const lease = store.acquireLease(milestone, { run, pid: process.pid, host: hostname() }, LEASE_TTL_MS);
-  if (!lease.acquired) {
-    const { pid, host } = lease.holder;
-    throw new LockedError(
-      `milestone ${milestone} is being run by process ${pid} on ${host} (run ${lease.holder.run})`,
-      'Wait for that run to finish, or stop it (Ctrl-C) and run again.',
-    );
-  }
-  if (lease.takenOverFrom) {
-    reporter.onNotice(
-      `took over the lease of run ${lease.takenOverFrom.run} (pid ${lease.takenOverFrom.pid}): ${lease.takenOverFrom.why}`,
-    );
-  }
-  const heartbeat = setInterval(() => store.renewLease(milestone, run, LEASE_TTL_MS), HEARTBEAT_MS);
-  heartbeat.unref();
-  return () => {
-    clearInterval(heartbeat);
-    store.releaseLease(milestone, run);
-  };
 }
 
 function planMilestone(store: Store, loaded: LoadedMilestone, branch: string): void {
@@ -96,10 +65,22 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
   try {
     const release = takeLease(store, spec.id, run, options.reporter);
     try {
-      const branch = store.milestone(spec.id)?.branch ?? milestoneBranch(spec.id, slugify(spec.title));
+      const known = store.milestone(spec.id);
+      if (known?.state === 'landed') {
+        throw new InputError(
+          'E_LANDED',
+          `milestone ${spec.id} has already landed (${known.landed_commit?.slice(0, 12) ?? ''})`,
+          {
+            hint: 'Plan further work as a new milestone: cairn new "<title>"',
+          },
+        );
+      }
+      const branch = known?.branch ?? milestoneBranch(spec.id, slugify(spec.title));
       planMilestone(store, loaded, branch);
-      const head = await ensureBranch(repo.root, branch, spec.base);
-      const merged = await mergedTasksOnBranch(repo.root, spec.id, branch, spec.base);
+      const { head, created } = await ensureBranch(repo.root, branch, spec.base);
+      if (created) store.append({ type: 'milestone.branched', milestone: spec.id, branch, start: head });
+      const since = created ? head : (known?.start_commit ?? spec.base);
+      const merged = await mergedTasksOnBranch(repo.root, spec.id, branch, since);
       const { notices, unmergedHeads } = reconcileWithGit(store, spec.id, merged);
       notices.forEach((notice) => options.reporter.onNotice(notice));
       const concurrency = options.concurrency ?? config.defaults.concurrency;

@@ -25,10 +25,14 @@ export async function casUpdateBranch(
   return result.code === 0;
 }
 
-/** Creates a branch at `start` unless it exists; returns its head. */
-export async function ensureBranch(cwd: string, branch: string, start: string): Promise<string> {
+/** Creates a branch at `start` unless it exists; returns its head and whether it was created. */
+export async function ensureBranch(
+  cwd: string,
+  branch: string,
+  start: string,
+): Promise<{ head: string; created: boolean }> {
   const existing = await resolveCommit(cwd, `refs/heads/${branch}`);
-  if (existing) return existing;
+  if (existing) return { head: existing, created: false };
   const startCommit = await git(cwd, ['rev-parse', '--verify', `${start}^{commit}`]);
   // The all-zero old value makes creation itself a compare-and-swap.
   await git(cwd, [
@@ -39,7 +43,7 @@ export async function ensureBranch(cwd: string, branch: string, start: string): 
     startCommit,
     '0'.repeat(40),
   ]);
-  return startCommit;
+  return { head: startCommit, created: true };
 }
 
 export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {

@@ -14,25 +14,26 @@ export interface RepoPaths {
 
 /** Resolves the main repository from `cwd`; exit 2 outside a repository or before the first commit. */
 export async function resolveRepo(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<RepoPaths> {
+  // One git call answers all three questions: which repository, which worktree, any commit yet.
   const probe = await tryGit(cwd, [
     'rev-parse',
     '--path-format=absolute',
     '--git-common-dir',
     '--show-toplevel',
+    'HEAD',
   ]);
-  if (probe.code !== 0) {
+  const [commonDir = '', toplevel = '', head = ''] = probe.stdout.trim().split('\n');
+  if (commonDir === '' || /not a git repository/.test(probe.stderr)) {
     throw new InputError('E_NOT_A_REPO', `${cwd} is not inside a git repository`, {
       hint: 'Run Cairn inside a git repository, or create one with `git init` and make a first commit.',
     });
   }
-  const [commonDir = '', toplevel = ''] = probe.stdout.trim().split('\n');
-  if (toplevel === '') {
+  if (toplevel === '' || toplevel === 'HEAD') {
     throw new InputError('E_BARE_REPO', `${cwd} is a bare repository or a .git directory`, {
       hint: 'Run Cairn inside a working tree.',
     });
   }
-  const head = await tryGit(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-  if (head.code !== 0) {
+  if (probe.code !== 0 || !/^[0-9a-f]{40,64}$/.test(head)) {
     throw new InputError('E_NO_COMMITS', `the repository at ${toplevel} has no commits yet`, {
       hint: 'Make a first commit (e.g. `git commit --allow-empty -m "initial commit"`), then try again.',
     });

@@ -17,6 +17,7 @@ export type CairnEvent =
       specFile: string;
       tasks: { id: string; title: string; agent: string }[];
     }
+  | { type: 'milestone.branched'; milestone: string; branch: string; start: string }
   | { type: 'run.started'; milestone: string; run: string; pid: number; host: string; concurrency: number }
   | { type: 'run.ended'; milestone: string; run: string; state: MilestoneState }
   | {

@@ -25,6 +25,13 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
       );
       return;
     }
+    case 'milestone.branched':
+      statement(db, `UPDATE milestones SET start_commit = ?, updated_at = ? WHERE id = ?`).run(
+        event.start,
+        at,
+        event.milestone,
+      );
+      return;
     case 'run.started':
       statement(
         db,

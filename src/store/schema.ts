@@ -19,6 +19,7 @@ const migrations: string[] = [
     base TEXT NOT NULL,
     spec_file TEXT NOT NULL,
     state TEXT NOT NULL,
+    start_commit TEXT,
     landed_commit TEXT,
     updated_at TEXT NOT NULL
   );

@@ -7,6 +7,8 @@ export interface MilestoneRow {
   base: string;
   spec_file: string;
   state: MilestoneState;
+  /** The base commit the milestone branch was created at: its history starts after it. */
+  start_commit: string | null;
   landed_commit: string | null;
   updated_at: string;
 }

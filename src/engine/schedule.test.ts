@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskState } from '../store/events.js';
+import { createSchedule } from './schedule.js';
+
+const tasks = [
+  { id: 'a', depends_on: [] },
+  { id: 'b', depends_on: ['a'] },
+  { id: 'c', depends_on: ['a'] },
+  { id: 'd', depends_on: ['b', 'c'] },
+  { id: 'e', depends_on: [] },
+];
+const pending = () => new Map<string, TaskState>(tasks.map((task) => [task.id, 'pending']));
+
+describe('createSchedule', () => {
+  it('releases a task when its last dependency finishes, most critical first', () => {
+    const rank = new Map([
+      ['a', 3],
+      ['b', 2],
+      ['c', 2],
+      ['d', 1],
+      ['e', 1],
+    ]);
+    const schedule = createSchedule(tasks, pending(), rank);
+    expect(schedule.take(10)).toEqual(['a', 'e']);
+    expect(schedule.finish('a')).toEqual(['b', 'c']);
+    expect(schedule.take(1)).toEqual(['b']);
+    expect(schedule.finish('b')).toEqual([]);
+    expect(schedule.take(5)).toEqual(['c']);
+    expect(schedule.finish('c')).toEqual(['d']);
+    expect(schedule.take(5)).toEqual(['d']);
+    expect(schedule.take(5)).toEqual([]);
+  });
+
+  it('prefers spec order between equally critical tasks', () => {
+    const schedule = createSchedule(tasks, pending(), new Map());
+    expect(schedule.take(2)).toEqual(['a', 'e']);
+  });
+
+  it('strands every transitive dependent of a dead task, once', () => {
+    const schedule = createSchedule(tasks, pending(), new Map());
+    schedule.take(10);
+    expect(schedule.strand('a').sort()).toEqual(['b', 'c', 'd']);
+    expect(schedule.finish('a')).toEqual([]);
+    expect(schedule.take(10)).toEqual([]);
+  });
+
+  it('counts dependencies that are already done when the schedule is built', () => {
+    const states = pending();
+    states.set('a', 'done');
+    states.set('b', 'done');
+    const schedule = createSchedule(tasks, states, new Map());
+    expect(schedule.take(10).sort()).toEqual(['c', 'e']);
+    expect(schedule.finish('c')).toEqual(['d']);
+  });
+});
