@@ -121,7 +121,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
       store.append({ type: 'run.ended', milestone: spec.id, run, state });
       return {
         milestone: { id: spec.id, title: spec.title, branch, state },
-        tasks: store.tasks(spec.id),
+        tasks: store.tasks(spec.id).filter((task) => result.states.has(task.id)),
         interrupted: result.interrupted,
       };
     } finally {

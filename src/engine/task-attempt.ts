@@ -4,9 +4,10 @@ import { buildPrompt, type DependencySummary } from '../agents/prompt.js';
 import { expandCommand } from '../agents/profiles.js';
 import { runSupervised } from '../agents/host.js';
 import { git } from '../git/git.js';
-import { branchExists, isAncestor } from '../git/refs.js';
+import { isAncestor } from '../git/refs.js';
+import { commitAll } from '../git/commit.js';
 import { readStatus, diffNames, type FileChange } from '../git/status.js';
-import { addWorktree, removeWorktree } from '../git/worktree.js';
+import { openBranchWorktree } from '../git/worktree.js';
 import { matchesAnyGlob } from '../spec/index.js';
 import type { TaskSpec } from '../spec/types.js';
 import type { AttemptResult } from './attempt-types.js';
@@ -43,13 +44,8 @@ async function summarizeDependencies(context: RunContext, task: TaskSpec): Promi
 async function prepareWorktree(context: RunContext, task: TaskSpec, milestoneHead: string) {
   const dir = taskWorktree(context.repo.stateDir, context.spec.id, task.id);
   const branch = taskBranch(context.spec.id, task.id);
-  if (await branchExists(context.repo.root, branch)) {
-    await removeWorktree(context.repo.root, dir);
-    await addWorktree(context.repo.root, dir, branch, undefined);
-    return { dir, branch, start: await git(dir, ['rev-parse', 'HEAD']) };
-  }
-  await addWorktree(context.repo.root, dir, branch, milestoneHead);
-  return { dir, branch, start: milestoneHead };
+  const start = await openBranchWorktree(context.repo.root, dir, branch, milestoneHead);
+  return { dir, branch, start };
 }
 
 function agentEnv(context: RunContext, task: TaskSpec, attempt: number, promptFile: string, agent: string) {
@@ -150,18 +146,12 @@ export async function runTaskAttempt(
       `agent deleted files outside the task's scope (${task.files.join(', ')}): ${outside.join(', ')}`,
     );
   }
-  if (status.changes.length > 0) {
-    await git(dir, ['add', '-A']);
-    const message = taskCommitMessage(
-      { milestoneId: context.spec.id, run: context.run, task, agent: profile },
-      status.changes,
-    );
-    await git(dir, ['commit', '--quiet', '--no-verify', '-F', '-'], {
-      input: message,
-      env: context.commitEnv,
-    });
-  }
-  const head = status.changes.length > 0 ? await git(dir, ['rev-parse', 'HEAD']) : (status.head ?? start);
+  const message = taskCommitMessage(
+    { milestoneId: context.spec.id, run: context.run, task, agent: profile },
+    status.changes,
+  );
+  const head =
+    status.changes.length > 0 ? await commitAll(dir, message, context.commitEnv) : (status.head ?? start);
   if (head === start && (await isAncestor(dir, head, milestoneHead))) {
     return failed(`agent ${profile.name} exited 0 but changed nothing`, 0);
   }

@@ -20,6 +20,29 @@ export async function addWorktree(
   await git(repo, args);
 }
 
+/**
+ * Opens a worktree for a task branch: a new branch at `startIfNew`, or, when the branch is
+ * already there from an earlier attempt, the branch as it stands. Returns the start commit.
+ */
+export async function openBranchWorktree(
+  repo: string,
+  dir: string,
+  branch: string,
+  startIfNew: string,
+): Promise<string> {
+  await mkdir(path.dirname(dir), { recursive: true });
+  const fresh = await tryGit(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
+  if (fresh.code === 0) return startIfNew;
+  await removeWorktree(repo, dir);
+  const existing = await tryGit(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]);
+  if (existing.code !== 0) {
+    await git(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
+    return startIfNew;
+  }
+  await git(repo, ['worktree', 'add', '--quiet', dir, branch]);
+  return existing.stdout.trim();
+}
+
 /** Removes a worktree and its directory; never fails when it is already gone. */
 export async function removeWorktree(repo: string, dir: string): Promise<void> {
   const result = await tryGit(repo, ['worktree', 'remove', '--force', '--force', dir]);

@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TaskSpec } from '../spec/types.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/types.js';
+import type { AttemptResult, TaskExecutor } from './attempt-types.js';
+import { silentReporter } from './reporter.js';
+import { runLoop } from './run-loop.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function task(id: string, depends_on: string[] = []): TaskSpec {
+  return { id, title: id, type: 'feat', prompt: id, files: [], acceptance: [], depends_on, weight: 1 };
+}
+
+function setup(tasks: TaskSpec[]): Store {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cairn-loop-'));
+  dirs.push(dir);
+  const store = openSqliteStore(path.join(dir, 'state.db'));
+  store.append({
+    type: 'milestone.planned',
+    milestone: 'm',
+    title: 'M',
+    branch: 'milestone/m',
+    base: 'main',
+    specFile: 'x',
+    tasks: tasks.map((t) => ({ id: t.id, title: t.title, agent: 'a' })),
+  });
+  return store;
+}
+
+/** An executor whose attempts follow a script: outcomes per task, in order; merges always succeed. */
+function scripted(script: Record<string, AttemptResult['outcome'][]>, log: string[]): TaskExecutor {
+  return {
+    logFile: (t, n) => `${t.id}.${n}.log`,
+    async attempt(t, n) {
+      log.push(`${t.id}#${n}`);
+      const outcome = script[t.id]?.[n - 1] ?? 'succeeded';
+      if (outcome === 'succeeded') return { outcome, head: `head-${t.id}` };
+      if (outcome === 'interrupted') return { outcome, reason: 'stopped' };
+      return { outcome, reason: `${t.id} broke`, exitCode: 1, signal: null };
+    },
+    async merge(t, head) {
+      log.push(`merge ${t.id}`);
+      return { kind: 'merged', commit: `merge-${t.id}`, head };
+    },
+  };
+}
+
+const loop = (
+  store: Store,
+  tasks: TaskSpec[],
+  executor: TaskExecutor,
+  signal = new AbortController().signal,
+) =>
+  runLoop({
+    milestone: 'm',
+    run: 'r',
+    tasks,
+    store,
+    executor,
+    concurrency: 2,
+    retriesOf: () => 1,
+    agentOf: () => 'a',
+    signal,
+    reporter: silentReporter,
+  });
+
+describe('runLoop', () => {
+  it('runs tasks after their dependencies and merges each once', async () => {
+    const tasks = [task('a'), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c'])];
+    const store = setup(tasks);
+    const log: string[] = [];
+    const result = await loop(store, tasks, scripted({}, log));
+    expect([...result.states.values()]).toEqual(['done', 'done', 'done', 'done']);
+    expect(log.indexOf('merge a')).toBeLessThan(log.indexOf('b#1'));
+    expect(log.filter((line) => line.startsWith('merge')).sort()).toEqual([
+      'merge a',
+      'merge b',
+      'merge c',
+      'merge d',
+    ]);
+    expect(store.tasks('m').map((row) => row.merge_commit)).toEqual([
+      'merge-a',
+      'merge-b',
+      'merge-c',
+      'merge-d',
+    ]);
+  });
+
+  it('retries a failed attempt, then fails the task and blocks its dependents only', async () => {
+    const tasks = [task('flaky'), task('broken'), task('after', ['broken']), task('free')];
+    const store = setup(tasks);
+    const log: string[] = [];
+    const result = await loop(
+      store,
+      tasks,
+      scripted({ flaky: ['failed', 'succeeded'], broken: ['failed', 'failed'] }, log),
+    );
+    expect(Object.fromEntries(result.states)).toEqual({
+      flaky: 'done',
+      broken: 'failed',
+      after: 'blocked',
+      free: 'done',
+    });
+    expect(log).not.toContain('after#1');
+    const rows = new Map(store.tasks('m').map((row) => [row.id, row]));
+    expect(rows.get('flaky')?.attempts).toBe(2);
+    expect(rows.get('broken')?.reason).toBe('broken broke');
+    expect(rows.get('after')?.reason).toBe('dependency broken is failed');
+  });
+
+  it('puts an interrupted task back to pending and starts nothing new', async () => {
+    const tasks = [task('a'), task('b', ['a'])];
+    const store = setup(tasks);
+    const controller = new AbortController();
+    const executor = scripted({ a: ['interrupted'] }, []);
+    const attempt = executor.attempt.bind(executor);
+    executor.attempt = async (...args) => {
+      controller.abort();
+      return attempt(...args);
+    };
+    const result = await loop(store, tasks, executor, controller.signal);
+    expect(result.interrupted).toBe(true);
+    expect(Object.fromEntries(result.states)).toEqual({ a: 'pending', b: 'pending' });
+    expect(store.attempts('m')).toMatchObject([{ task: 'a', state: 'interrupted' }]);
+  });
+});
