@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { reconcileWithGit } from './reconcile.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function storeWith(ids: string[]) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cairn-reconcile-'));
+  dirs.push(dir);
+  const store = openSqliteStore(path.join(dir, 'state.db'));
+  store.append({
+    type: 'milestone.planned',
+    milestone: 'm',
+    title: 'M',
+    branch: 'b',
+    base: 'main',
+    specFile: 'x',
+    tasks: ids.map((id) => ({ id, title: id, agent: 'a' })),
+  });
+  return store;
+}
+
+const start = (task: string, attempt = 1) => ({
+  type: 'attempt.started' as const,
+  milestone: 'm',
+  task,
+  run: 'r1',
+  attempt,
+  agent: 'a',
+  logFile: 'l',
+});
+
+describe('reconcileWithGit', () => {
+  it('trusts git: a merged task is done whatever the journal says', () => {
+    const store = storeWith(['a', 'b']);
+    store.append(start('a'));
+    const { notices } = reconcileWithGit(store, 'm', new Map([['a', 'merge-a']]));
+    const [a, b] = store.tasks('m');
+    expect(a).toMatchObject({ state: 'done', merge_commit: 'merge-a' });
+    expect(b).toMatchObject({ state: 'pending' });
+    expect(notices.join()).toContain('merge-a');
+    expect(store.attempts('m')).toMatchObject([{ task: 'a', state: 'interrupted' }]);
+  });
+
+  it('requeues a done task whose merge left the branch, with a notice', () => {
+    const store = storeWith(['a']);
+    store.append({ type: 'task.merged', milestone: 'm', task: 'a', commit: 'gone', head: 'h' });
+    const { notices } = reconcileWithGit(store, 'm', new Map());
+    expect(store.tasks('m')[0]).toMatchObject({ state: 'pending' });
+    expect(notices).toHaveLength(1);
+  });
+
+  it('sends a checked but unmerged task straight to the merge queue', () => {
+    const store = storeWith(['a', 'b']);
+    store.append([
+      start('a'),
+      {
+        type: 'attempt.ended',
+        milestone: 'm',
+        task: 'a',
+        attempt: 1,
+        outcome: 'succeeded',
+        exitCode: 0,
+        signal: null,
+        head: 'head-a',
+      },
+      { type: 'task.state', milestone: 'm', task: 'a', state: 'merging' },
+      start('b'),
+      {
+        type: 'attempt.ended',
+        milestone: 'm',
+        task: 'b',
+        attempt: 1,
+        outcome: 'failed',
+        exitCode: 1,
+        signal: null,
+        reason: 'x',
+      },
+      { type: 'task.state', milestone: 'm', task: 'b', state: 'failed', reason: 'x' },
+    ]);
+    const { unmergedHeads } = reconcileWithGit(store, 'm', new Map());
+    expect([...unmergedHeads]).toEqual([['a', 'head-a']]);
+    expect(store.tasks('m').map((row) => row.state)).toEqual(['pending', 'pending']);
+  });
+
+  it('changes nothing when journal and git agree', () => {
+    const store = storeWith(['a']);
+    store.append({ type: 'task.merged', milestone: 'm', task: 'a', commit: 'c', head: 'h' });
+    const before = store.events('m').length;
+    reconcileWithGit(store, 'm', new Map([['a', 'c']]));
+    expect(store.events('m')).toHaveLength(before);
+  });
+});
