@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { RepoPaths } from '../git/repo.js';
-import { slugify } from '../spec/index.js';
+import { slugify } from '../spec/ids.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
 import type { Store, TaskRow } from '../store/types.js';
-import { loadConfig, loadSpecFile, listSpecFiles, resolveSpecFile } from './load.js';
 import { agentNameOf } from './run-context.js';
 import { milestoneBranch, stateDbFile, taskBranch } from './names.js';
 import { openStore } from './open-store.js';
@@ -48,7 +47,8 @@ export function toTaskStatus(task: TaskRow): TaskStatus {
 }
 
 /** A milestone that was never run, described from its spec alone. */
-function fromSpec(root: string, file: string): MilestoneStatus {
+async function fromSpec(root: string, file: string): Promise<MilestoneStatus> {
+  const { loadConfig, loadSpecFile } = await import('./load.js');
   const config = loadConfig(root);
   const { spec } = loadSpecFile(root, file, config);
   return {
@@ -75,21 +75,28 @@ function fromSpec(root: string, file: string): MilestoneStatus {
  * Status of one milestone (by id, id-slug or spec path) or of all. The journal answers
  * first, so a status of a run milestone never parses YAML.
  */
-export function readStatus(repo: RepoPaths, name: string | undefined, cwd: string): MilestoneStatus[] {
+export async function readStatus(
+  repo: RepoPaths,
+  name: string | undefined,
+  cwd: string,
+): Promise<MilestoneStatus[]> {
   const store = existsSync(stateDbFile(repo.stateDir)) ? openStore(repo) : undefined;
   try {
     if (name) {
       const row = store?.milestones().find((m) => m.id === name || m.branch === `milestone/${name}`);
       const known = row && store ? fromStore(store, row.id) : undefined;
       if (known) return [known];
-      const fromFile = fromSpec(repo.root, resolveSpecFile(repo.root, name, cwd));
+      // Parsing YAML is the slow path, taken only for milestones the journal does not know.
+      const { resolveSpecFile } = await import('./load.js');
+      const fromFile = await fromSpec(repo.root, resolveSpecFile(repo.root, name, cwd));
       return [(store && fromStore(store, fromFile.milestone.id)) ?? fromFile];
     }
     const run = store?.milestones() ?? [];
     const statuses = run.flatMap((row) => fromStore(store!, row.id) ?? []);
     const seen = new Set(statuses.map((status) => status.milestone.id));
+    const { listSpecFiles } = await import('./load.js');
     for (const file of listSpecFiles(repo.root)) {
-      const status = fromSpec(repo.root, file);
+      const status = await fromSpec(repo.root, file);
       if (!seen.has(status.milestone.id)) statuses.push(status);
     }
     return statuses.sort((a, b) => a.milestone.id.localeCompare(b.milestone.id));

@@ -40,7 +40,7 @@ export function renderStatus(status: MilestoneStatus): string {
 /** `cairn status`: milestone state and one row per task. */
 export default async function status(name: string | undefined, options: { json?: boolean }): Promise<number> {
   const repo = await resolveRepo(process.cwd());
-  const statuses = readStatus(repo, name, process.cwd());
+  const statuses = await readStatus(repo, name, process.cwd());
   if (options.json) {
     const [only] = statuses;
     printJson(statuses.length === 1 && only ? toJson(only) : statuses.map(toJson));
