@@ -4,6 +4,7 @@ import { closestName, parseConfig, parseMilestoneSpec } from '../spec/index.js';
 import type { CairnConfig, LoadResult, MilestoneSpec, Problem } from '../spec/types.js';
 import { InputError } from '../shared/errors.js';
 import { mergeProfiles, type AgentProfile } from '../agents/profiles.js';
+import { duplicateMilestoneIds } from './unique-ids.js';
 
 export const MILESTONES_DIR = '.milestones';
 export const CONFIG_FILE = path.join('.cairn', 'config.yaml');
@@ -79,7 +80,17 @@ export interface LoadedMilestone {
 export function loadMilestone(root: string, name: string, cwd = process.cwd()): LoadedMilestone {
   const config = loadConfig(root);
   const file = resolveSpecFile(root, name, cwd);
-  return loadSpecFile(root, file, config);
+  const loaded = loadSpecFile(root, file, config);
+  const clashes = duplicateMilestoneIds(listSpecFiles(root), root).filter(
+    (entry) => entry.id === loaded.spec.id,
+  );
+  if (clashes.length > 0)
+    throw problemsError(
+      clashes.map((entry) => entry.problem),
+      root,
+      MILESTONES_DIR,
+    );
+  return loaded;
 }
 
 /** Parses and validates one spec file against the project's config. */

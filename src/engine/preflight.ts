@@ -26,7 +26,8 @@ export async function preflight(
   spec: MilestoneSpec,
   profiles: AgentProfile[],
 ): Promise<string> {
-  const base = await resolveCommit(root, spec.base);
+  // The base is where the milestone lands: it must be a branch, not a tag or a commit.
+  const base = await resolveCommit(root, `refs/heads/${spec.base}`);
   if (!base) {
     throw new InputError('E_NO_BASE', `base branch "${spec.base}" of milestone ${spec.id} does not exist`, {
       hint: `Create it (git branch ${spec.base}) or set \`base:\` in ${spec.file} to an existing branch.`,

@@ -35,9 +35,18 @@ export function readStringRef(source: Source, node: Node, path: string): StringR
   return value === undefined ? undefined : { value, node, path };
 }
 
+// What a right value looks like, by the key being read, for the hint.
+const listExamples: Record<string, string> = {
+  depends_on: '[db-schema, api]',
+  files: '["src/**", "test/**"]',
+  fallback: '[coder-b]',
+  command: '["claude", "-p", "{prompt}"]',
+};
+
 /** A list of strings; each bad item is reported at the item. */
 export function readStringRefs(source: Source, raw: Node, path: string): StringRef[] | undefined {
-  const items = readSequence(source, raw, path, 'a list of strings', '["npm test"]');
+  const key = /([a-z_]+)$/.exec(path)?.[1] ?? '';
+  const items = readSequence(source, raw, path, 'a list of strings', listExamples[key] ?? '["npm test"]');
   if (items === undefined) return undefined;
   return items.flatMap((item) => readStringRef(source, item.node, item.path) ?? []);
 }

@@ -8,6 +8,7 @@ import {
   resolveSpecFile,
 } from '../../engine/load.js';
 import type { Problem } from '../../spec/types.js';
+import { duplicateMilestoneIds } from '../../engine/unique-ids.js';
 import { paint, printJson } from '../output.js';
 
 /** `cairn validate`: every problem in the config and the named (or every) spec, at once. */
@@ -18,14 +19,16 @@ export default async function validate(
   const repo = await resolveRepo(process.cwd());
   const { config, problems } = checkConfig(repo.root);
   const files = name ? [resolveSpecFile(repo.root, name)] : listSpecFiles(repo.root);
+  const duplicates = duplicateMilestoneIds(listSpecFiles(repo.root), repo.root).map((entry) => entry.problem);
   const checked: { file: string; tasks?: number; problems: Problem[] }[] = [];
   for (const file of files) {
     if (!config) break;
     const result = readSpecFile(file, config);
+    const clashes = duplicates.filter((problem) => problem.file === file);
     checked.push(
-      result.ok
-        ? { file, tasks: result.value.tasks.length, problems: [] }
-        : { file, problems: result.problems },
+      result.ok && clashes.length === 0
+        ? { file, tasks: result.ok ? result.value.tasks.length : 0, problems: [] }
+        : { file, problems: [...(result.ok ? [] : result.problems), ...clashes] },
     );
   }
   const all = [...problems, ...checked.flatMap((entry) => entry.problems)];
