@@ -132,7 +132,11 @@ export async function runTaskAttempt(
     );
   }
 
-  const status = await readStatus(dir);
+  // An agent may have wrecked its worktree (deleted it, broken .git): that fails the attempt, not the run.
+  const status = await readStatus(dir).catch((error: unknown) => error as Error);
+  if (status instanceof Error) {
+    return failed(`the worktree could not be read after the agent exited: ${status.message.split('\n')[0]}`);
+  }
   if (status.branch !== branch) {
     const where = status.branch ? `branch ${status.branch}` : 'a detached HEAD';
     return failed(
