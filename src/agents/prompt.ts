@@ -18,6 +18,8 @@ export interface PromptInput {
   dependencies: DependencySummary[];
   attempt: number;
   previousFailure?: string;
+  /** Commit holding what an interrupted attempt left uncommitted. */
+  keptWork?: string;
 }
 
 const MAX_LISTED_FILES = 20;
@@ -63,6 +65,13 @@ export function buildPrompt(input: PromptInput): string {
         `- ${dep.id} (${dep.title}), merge ${dep.mergeCommit.slice(0, 12)}: ${listFiles(dep.files)}`,
       );
     }
+  }
+  if (input.keptWork) {
+    lines.push('', '## Continuing interrupted work', '');
+    lines.push(
+      `An earlier attempt was interrupted. What it had not committed is kept in commit ${input.keptWork.slice(0, 12)}`,
+    );
+    lines.push('on this branch: continue from it rather than starting over.');
   }
   if (input.attempt > 1) {
     lines.push('', `## Attempt ${input.attempt}`, '');

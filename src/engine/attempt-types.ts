@@ -3,15 +3,25 @@ import type { TaskSpec } from '../spec/types.js';
 export type AttemptResult =
   | { outcome: 'succeeded'; head: string }
   | { outcome: 'failed'; reason: string; exitCode: number | null; signal: string | null; head?: string }
-  | { outcome: 'interrupted'; reason: string };
+  | { outcome: 'interrupted'; reason: string; head?: string };
+
+/**
+ * How an attempt begins: `fresh` discards what an earlier failed attempt left uncommitted;
+ * `keep` continues an interrupted one, committing its leftovers first; `check-only` skips the
+ * agent because its work is already committed and only the acceptance checks are owed.
+ */
+export type AttemptStart = 'fresh' | 'keep' | 'check-only';
 
 export type MergeResult =
   { kind: 'merged'; commit: string; head: string } | { kind: 'blocked'; reason: string; paths: string[] };
 
 export interface AttemptHooks {
+  start: AttemptStart;
   /** Why the previous attempt of this task failed, for the next prompt. */
   previousFailure?: string;
   onPid: (pid: number) => void;
+  /** The work is committed at `head`; journaled so a crash during the checks loses nothing. */
+  onCommitted: (head: string) => void;
 }
 
 /**

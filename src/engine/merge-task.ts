@@ -4,10 +4,10 @@ import { mergeIntoBranch } from '../git/merge.js';
 import { addWorktree, removeWorktree } from '../git/worktree.js';
 import type { TaskSpec } from '../spec/types.js';
 import type { MergeResult } from './attempt-types.js';
-import { runChecks } from './checks.js';
+import { runAcceptance } from './task-attempt.js';
 import { taskMergeMessage } from './messages.js';
 import { taskBranch, taskWorktree } from './names.js';
-import { profileOf, timeoutOf, type RunContext } from './run-context.js';
+import { profileOf, type RunContext } from './run-context.js';
 
 /** The milestone branch head as the merge queue last saw it. */
 export interface HeadTracker {
@@ -61,7 +61,7 @@ export async function mergeTask(
   tracker: HeadTracker,
   task: TaskSpec,
   head: string,
-  logFile: string,
+  attempt: number,
 ): Promise<MergeResult> {
   const dir = taskWorktree(context.repo.stateDir, context.spec.id, task.id);
   const first = await mergeOnce(context, tracker, task, head);
@@ -79,16 +79,7 @@ export async function mergeTask(
       paths: first.paths,
     };
   }
-  const checks = await runChecks({
-    commands: task.acceptance,
-    cwd: dir,
-    env: process.env,
-    logFile,
-    timeoutMs: timeoutOf(context, task),
-    graceMs: context.graceMs,
-    signal: context.signal,
-    label: 'acceptance after rebase',
-  });
+  const checks = await runAcceptance(context, task, attempt, dir, 'acceptance after rebase');
   if (!checks.ok) return { kind: 'blocked', reason: checks.reason, paths: [] };
   const second = await mergeOnce(context, tracker, task, rebased.head);
   if (second.kind === 'merged') {

@@ -82,9 +82,23 @@ describe('reconcileWithGit', () => {
       },
       { type: 'task.state', milestone: 'm', task: 'b', state: 'failed', reason: 'x' },
     ]);
-    const { unmergedHeads } = reconcileWithGit(store, 'm', new Map());
-    expect([...unmergedHeads]).toEqual([['a', 'head-a']]);
+    const { resume } = reconcileWithGit(store, 'm', new Map());
+    expect([...resume]).toEqual([['a', { kind: 'merge', head: 'head-a' }]]);
     expect(store.tasks('m').map((row) => row.state)).toEqual(['pending', 'pending']);
+  });
+
+  it('resumes a crash during acceptance with the checks only, and a crash during the agent with its work kept', () => {
+    const store = storeWith(['checking', 'agent']);
+    store.append([
+      start('checking'),
+      { type: 'attempt.checking', milestone: 'm', task: 'checking', attempt: 1, head: 'h' },
+      start('agent'),
+      { type: 'attempt.pid', milestone: 'm', task: 'agent', attempt: 1, pid: 999_999 },
+    ]);
+    const { resume, strays } = reconcileWithGit(store, 'm', new Map());
+    expect(Object.fromEntries(resume)).toEqual({ checking: { kind: 'check-only' }, agent: { kind: 'keep' } });
+    expect(strays.map((attempt) => attempt.task).sort()).toEqual(['agent', 'checking']);
+    expect(store.attempts('m').map((attempt) => attempt.state)).toEqual(['interrupted', 'interrupted']);
   });
 
   it('changes nothing when journal and git agree', () => {

@@ -1,6 +1,6 @@
 import { tryGit } from '../git/git.js';
 import type { CairnEvent } from '../store/events.js';
-import type { Store } from '../store/types.js';
+import type { AttemptRow, Store, TaskRow } from '../store/types.js';
 
 /**
  * Task id → merge commit, for every `Task:` merge on the milestone branch's first-parent line
@@ -35,24 +35,38 @@ export async function mergedTasksOnBranch(
   return merged;
 }
 
+export type ResumePoint = { kind: 'merge'; head: string } | { kind: 'check-only' } | { kind: 'keep' };
+
+/** Where an unfinished task picks up, judged from its last attempt. */
+function resumePointOf(task: TaskRow, last: AttemptRow | undefined): ResumePoint | undefined {
+  if (!last || task.state === 'failed' || task.state === 'blocked') return undefined;
+  if (last.state === 'succeeded' && last.head) return { kind: 'merge', head: last.head };
+  // Committed but not (fully) checked: the agent's part is done, only acceptance is owed.
+  if ((last.state === 'checking' || last.state === 'interrupted') && last.head) return { kind: 'check-only' };
+  if (last.state === 'running' || last.state === 'interrupted') return { kind: 'keep' };
+  return undefined;
+}
+
 /**
  * Makes the journal agree with git before a run starts: a task merged on the branch is
  * done whatever the journal says; a task the journal calls done whose merge is gone is
  * requeued; anything a dead run left running, failed or blocked is pending again.
- * Returns the notices to show and the checked-but-unmerged heads.
+ * Returns the notices to show and where each interrupted task resumes.
  */
 export function reconcileWithGit(
   store: Store,
   milestoneId: string,
   merged: Map<string, string>,
-): { notices: string[]; unmergedHeads: Map<string, string> } {
+): { notices: string[]; resume: Map<string, ResumePoint>; strays: AttemptRow[] } {
   const events: CairnEvent[] = [];
   const notices: string[] = [];
-  const unmergedHeads = new Map<string, string>();
-  const lastOutcome = new Map<string, string>();
+  const resume = new Map<string, ResumePoint>();
+  const last = new Map<string, AttemptRow>();
+  const strays: AttemptRow[] = [];
   for (const attempt of store.attempts(milestoneId)) {
-    lastOutcome.set(attempt.task, attempt.state);
-    if (attempt.state === 'running') {
+    last.set(attempt.task, attempt);
+    if (attempt.state === 'running' || attempt.state === 'checking') {
+      strays.push(attempt);
       events.push({
         type: 'attempt.ended',
         milestone: milestoneId,
@@ -76,33 +90,32 @@ export function reconcileWithGit(
           commit,
           head: task.head_commit ?? commit,
         });
-        if (task.state !== 'done')
+        if (task.state !== 'done') {
           notices.push(
             `${task.id}: its merge ${commit.slice(0, 10)} is on the milestone branch; marked done`,
           );
+        }
       }
       continue;
     }
-    if (task.state === 'done' || task.state === 'skipped') {
-      if (task.state === 'done') {
-        notices.push(`${task.id}: its merge is no longer on the milestone branch; it goes back to the queue`);
-        events.push({
-          type: 'task.state',
-          milestone: milestoneId,
-          task: task.id,
-          state: 'pending',
-          reason: 'merge removed from the milestone branch',
-        });
-      }
+    if (task.state === 'done') {
+      notices.push(`${task.id}: its merge is no longer on the milestone branch; it goes back to the queue`);
+      events.push({
+        type: 'task.state',
+        milestone: milestoneId,
+        task: task.id,
+        state: 'pending',
+        reason: 'merge removed from the milestone branch',
+      });
       continue;
     }
-    if (task.state === 'merging' && task.head_commit && lastOutcome.get(task.id) === 'succeeded') {
-      unmergedHeads.set(task.id, task.head_commit);
-    }
+    if (task.state === 'skipped') continue;
+    const point = resumePointOf(task, last.get(task.id));
+    if (point) resume.set(task.id, point);
     if (task.state !== 'pending') {
       events.push({ type: 'task.state', milestone: milestoneId, task: task.id, state: 'pending' });
     }
   }
   if (events.length > 0) store.append(events);
-  return { notices, unmergedHeads };
+  return { notices, resume, strays };
 }

@@ -2,7 +2,8 @@ import { rankByCriticality } from '../spec/index.js';
 import type { TaskSpec } from '../spec/types.js';
 import type { CairnEvent, TaskState } from '../store/events.js';
 import type { Store } from '../store/types.js';
-import type { AttemptResult, MergeResult, TaskExecutor } from './attempt-types.js';
+import type { AttemptResult, AttemptStart, MergeResult, TaskExecutor } from './attempt-types.js';
+import type { ResumePoint } from './reconcile.js';
 import type { RunReporter } from './reporter.js';
 import { createSchedule } from './schedule.js';
 
@@ -17,8 +18,8 @@ export interface LoopOptions {
   agentOf: (task: TaskSpec) => string;
   signal: AbortSignal;
   reporter: RunReporter;
-  /** Tasks whose checked head is known but not merged yet: they go straight to the merge queue. */
-  unmergedHeads?: Map<string, string>;
+  /** Where interrupted tasks pick up: the merge queue, the checks, or the agent with its work kept. */
+  resume?: Map<string, ResumePoint>;
 }
 
 export interface LoopResult {
@@ -105,8 +106,9 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   };
 
   const work = async (task: TaskSpec) => {
-    const known = options.unmergedHeads?.get(task.id);
-    if (known) return mergeAndFinish(task, known);
+    const resume = options.resume?.get(task.id);
+    if (resume?.kind === 'merge') return mergeAndFinish(task, resume.head);
+    let start: AttemptStart = resume?.kind ?? 'fresh';
     let last: AttemptResult | undefined;
     for (let left = options.retriesOf(task) + 1; left > 0 && !signal.aborted; left--) {
       const attempt = (attempts.get(task.id) ?? 0) + 1;
@@ -129,9 +131,13 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       );
       const previousFailure = last?.outcome === 'failed' ? last.reason : undefined;
       last = await executor.attempt(task, attempt, {
+        start,
         ...(previousFailure ? { previousFailure } : {}),
         onPid: (pid) => store.append({ type: 'attempt.pid', milestone, task: task.id, attempt, pid }),
+        onCommitted: (head) =>
+          store.append({ type: 'attempt.checking', milestone, task: task.id, attempt, head }),
       });
+      start = 'fresh';
       store.append(attemptEnded(milestone, task.id, attempt, last));
       if (last.outcome !== 'failed') break;
       reporter.onNotice(`${task.id}: attempt ${attempt} failed: ${last.reason}`);

@@ -13,6 +13,7 @@ import { milestoneBranch } from './names.js';
 import { openStore } from './open-store.js';
 import { preflight, profilesInUse } from './preflight.js';
 import { mergedTasksOnBranch, reconcileWithGit } from './reconcile.js';
+import { stopStrayAgents } from './strays.js';
 import type { RunReporter } from './reporter.js';
 import { agentNameOf, retriesOf, type RunContext } from './run-context.js';
 import { runLoop } from './run-loop.js';
@@ -81,7 +82,8 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
       if (created) store.append({ type: 'milestone.branched', milestone: spec.id, branch, start: head });
       const since = created ? head : (known?.start_commit ?? spec.base);
       const merged = await mergedTasksOnBranch(repo.root, spec.id, branch, since);
-      const { notices, unmergedHeads } = reconcileWithGit(store, spec.id, merged);
+      const { notices, resume, strays } = reconcileWithGit(store, spec.id, merged);
+      await stopStrayAgents(strays, options.reporter);
       notices.forEach((notice) => options.reporter.onNotice(notice));
       const concurrency = options.concurrency ?? config.defaults.concurrency;
       store.append({
@@ -115,7 +117,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         agentOf: (task) => agentNameOf(context, task),
         signal: options.signal,
         reporter: options.reporter,
-        unmergedHeads,
+        resume,
       });
       const state = finalState(result.states, result.interrupted);
       store.append({ type: 'run.ended', milestone: spec.id, run, state });

@@ -1,65 +1,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildPrompt, type DependencySummary } from '../agents/prompt.js';
+import { buildPrompt } from '../agents/prompt.js';
 import { expandCommand } from '../agents/profiles.js';
 import { runSupervised } from '../agents/host.js';
-import { git } from '../git/git.js';
 import { isAncestor } from '../git/refs.js';
 import { commitAll } from '../git/commit.js';
 import { readStatus, diffNames, type FileChange } from '../git/status.js';
 import { openBranchWorktree } from '../git/worktree.js';
 import { matchesAnyGlob } from '../spec/index.js';
 import type { TaskSpec } from '../spec/types.js';
-import type { AttemptResult } from './attempt-types.js';
+import type { AttemptHooks, AttemptResult, AttemptStart } from './attempt-types.js';
+import { summarizeDependencies } from './dependency-summary.js';
+import { taskEnv } from './task-env.js';
 import { describeEnd, runChecks } from './checks.js';
 import { taskCommitMessage } from './messages.js';
-import { attemptLog, attemptPromptFile, taskBranch, taskWorktree } from './names.js';
+import { attemptLog, taskBranch, taskWorktree } from './names.js';
 import { profileOf, timeoutOf, type RunContext } from './run-context.js';
-
-/** Files a task's dependencies changed, read from their merge commits. */
-async function summarizeDependencies(context: RunContext, task: TaskSpec): Promise<DependencySummary[]> {
-  if (task.depends_on.length === 0) return [];
-  const rows = new Map(context.store.tasks(context.spec.id).map((row) => [row.id, row]));
-  const summaries: DependencySummary[] = [];
-  for (const id of task.depends_on) {
-    const row = rows.get(id);
-    if (!row?.merge_commit) continue;
-    const out = await git(context.repo.root, [
-      'diff',
-      '--name-only',
-      `${row.merge_commit}^1`,
-      row.merge_commit,
-    ]);
-    summaries.push({
-      id,
-      title: row.title,
-      mergeCommit: row.merge_commit,
-      files: out.split('\n').filter(Boolean),
-    });
-  }
-  return summaries;
-}
-
-/** A fresh worktree on the task branch: new from the milestone head, or the branch as it stands. */
-async function prepareWorktree(context: RunContext, task: TaskSpec, milestoneHead: string) {
-  const dir = taskWorktree(context.repo.stateDir, context.spec.id, task.id);
-  const branch = taskBranch(context.spec.id, task.id);
-  const start = await openBranchWorktree(context.repo.root, dir, branch, milestoneHead);
-  return { dir, branch, start };
-}
-
-function agentEnv(context: RunContext, task: TaskSpec, attempt: number, promptFile: string, agent: string) {
-  return {
-    ...process.env,
-    CAIRN_MILESTONE: context.spec.id,
-    CAIRN_TASK: task.id,
-    CAIRN_ATTEMPT: String(attempt),
-    CAIRN_SESSION: context.run,
-    CAIRN_AGENT: agent,
-    CAIRN_PROMPT_FILE: promptFile,
-    CAIRN_HOME: context.repo.stateDir,
-  };
-}
 
 /** Deleted paths outside the task's declared scope; no scope declared means no limit. */
 function deletionsOutsideScope(task: TaskSpec, changes: FileChange[]): string[] {
@@ -82,25 +38,55 @@ const failed = (
   signal,
 });
 
-/** One attempt of one task, from worktree to checked commit. */
-export async function runTaskAttempt(
+/** A worktree on the task branch; an interrupted attempt's leftovers are kept in a checkpoint commit. */
+async function prepareWorktree(
+  context: RunContext,
+  task: TaskSpec,
+  milestoneHead: string,
+  start: AttemptStart,
+) {
+  const dir = taskWorktree(context.repo.stateDir, context.spec.id, task.id);
+  const branch = taskBranch(context.spec.id, task.id);
+  const opened = await openBranchWorktree(context.repo.root, dir, branch, milestoneHead, start !== 'fresh');
+  if (!opened.reused) return { dir, branch, start: opened.start, kept: undefined };
+  const status = await readStatus(dir);
+  if (status.changes.length === 0) return { dir, branch, start: opened.start, kept: undefined };
+  const kept = await commitAll(dir, checkpointMessage(context, task, status.changes), context.commitEnv);
+  return { dir, branch, start: kept, kept };
+}
+
+function checkpointMessage(context: RunContext, task: TaskSpec, changes: FileChange[]): string {
+  const profile = profileOf(context, task);
+  return taskCommitMessage(
+    {
+      milestoneId: context.spec.id,
+      run: context.run,
+      task: { ...task, title: `${task.title} (work kept from an interrupted attempt)` },
+      agent: profile,
+    },
+    changes,
+  );
+}
+
+/** Runs the agent; returns undefined when it exited 0, or how the attempt ended otherwise. */
+async function runAgent(
   context: RunContext,
   task: TaskSpec,
   attempt: number,
-  milestoneHead: string,
-  previousFailure: string | undefined,
-  onPid: (pid: number) => void,
-): Promise<AttemptResult> {
+  dir: string,
+  hooks: AttemptHooks,
+  kept: string | undefined,
+): Promise<AttemptResult | undefined> {
   const profile = profileOf(context, task);
-  const { dir, branch, start } = await prepareWorktree(context, task, milestoneHead);
-  const logFile = attemptLog(context.repo.stateDir, context.run, task.id, attempt);
-  const promptFile = attemptPromptFile(context.repo.stateDir, context.run, task.id, attempt);
+  const env = taskEnv(context, task, attempt);
+  const promptFile = env.CAIRN_PROMPT_FILE ?? '';
   const prompt = buildPrompt({
     milestone: { id: context.spec.id, title: context.spec.title, branch: context.branch },
     task,
     dependencies: await summarizeDependencies(context, task),
     attempt,
-    ...(previousFailure ? { previousFailure } : {}),
+    ...(hooks.previousFailure ? { previousFailure: hooks.previousFailure } : {}),
+    ...(kept ? { keptWork: kept } : {}),
   });
   mkdirSync(path.dirname(promptFile), { recursive: true });
   writeFileSync(promptFile, prompt);
@@ -111,31 +97,45 @@ export async function runTaskAttempt(
     milestone: context.spec.id,
     worktree: dir,
   });
-  const env = { ...agentEnv(context, task, attempt, promptFile, profile.name), ...profile.env };
   const timeoutMs = timeoutOf(context, task);
   const end = await runSupervised({
     argv,
     cwd: dir,
     env,
-    logFile,
+    logFile: attemptLog(context.repo.stateDir, context.run, task.id, attempt),
     timeoutMs,
     graceMs: context.graceMs,
     signal: context.signal,
-    onStart: onPid,
+    onStart: hooks.onPid,
   });
   if (end.kind === 'aborted') return { outcome: 'interrupted', reason: 'the run was interrupted' };
-  if (end.kind !== 'exited' || end.code !== 0) {
-    return failed(
-      `agent ${profile.name} ${describeEnd(end, timeoutMs)}`,
-      end.kind === 'exited' ? end.code : null,
-      end.kind === 'signaled' ? end.signal : null,
-    );
+  if (end.kind === 'exited' && end.code === 0) return undefined;
+  return failed(
+    `agent ${profile.name} ${describeEnd(end, timeoutMs)}`,
+    end.kind === 'exited' ? end.code : null,
+    end.kind === 'signaled' ? end.signal : null,
+  );
+}
+
+/** One attempt of one task, from worktree to checked commit. */
+export async function runTaskAttempt(
+  context: RunContext,
+  task: TaskSpec,
+  attempt: number,
+  milestoneHead: string,
+  hooks: AttemptHooks,
+): Promise<AttemptResult> {
+  const profile = profileOf(context, task);
+  const { dir, branch, start, kept } = await prepareWorktree(context, task, milestoneHead, hooks.start);
+  if (hooks.start !== 'check-only') {
+    const ended = await runAgent(context, task, attempt, dir, hooks, kept);
+    if (ended) return ended;
   }
 
   // An agent may have wrecked its worktree (deleted it, broken .git): that fails the attempt, not the run.
   const status = await readStatus(dir).catch((error: unknown) => error as Error);
   if (status instanceof Error) {
-    return failed(`the worktree could not be read after the agent exited: ${status.message.split('\n')[0]}`);
+    return failed(`the worktree could not be read after the agent exited: ${firstLines(status.message)}`);
   }
   if (status.branch !== branch) {
     const where = status.branch ? `branch ${status.branch}` : 'a detached HEAD';
@@ -159,20 +159,40 @@ export async function runTaskAttempt(
   if (head === start && (await isAncestor(dir, head, milestoneHead))) {
     return failed(`agent ${profile.name} exited 0 but changed nothing`, 0);
   }
-  const checks = await runChecks({
+  hooks.onCommitted(head);
+  const checks = await runAcceptance(context, task, attempt, dir, 'acceptance');
+  if (checks.ok) return { outcome: 'succeeded', head };
+  return checks.aborted
+    ? { outcome: 'interrupted', reason: checks.reason, head }
+    : { ...failed(checks.reason), head };
+}
+
+/** The task's acceptance commands in its worktree, with the attempt's environment and log. */
+export function runAcceptance(
+  context: RunContext,
+  task: TaskSpec,
+  attempt: number,
+  dir: string,
+  label: string,
+) {
+  return runChecks({
     commands: task.acceptance,
     cwd: dir,
-    env,
-    logFile,
-    timeoutMs,
+    env: taskEnv(context, task, attempt),
+    logFile: attemptLog(context.repo.stateDir, context.run, task.id, attempt),
+    timeoutMs: timeoutOf(context, task),
     graceMs: context.graceMs,
     signal: context.signal,
-    label: 'acceptance',
+    label,
   });
-  if (!checks.ok) {
-    return checks.aborted
-      ? { outcome: 'interrupted', reason: checks.reason }
-      : { ...failed(checks.reason), head };
-  }
-  return { outcome: 'succeeded', head };
+}
+
+/** The first lines of a multi-line error, joined, so a reason keeps git's own words. */
+export function firstLines(message: string, count = 3): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, count)
+    .join(' / ');
 }

@@ -1,55 +1,86 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { createMutex } from '../shared/mutex.js';
 import { git, tryGit } from './git.js';
 
+// git's worktree registry (.git/worktrees) is not safe under concurrent add/remove: two at
+// once can leave a half-written entry that breaks both. Cairn serializes them here.
+const registry = createMutex();
+
 /** Creates (or re-creates) a worktree at `dir` on `branch`, creating the branch at `start` if needed. */
-export async function addWorktree(
+export function addWorktree(
   repo: string,
   dir: string,
   branch: string,
   start: string | undefined,
 ): Promise<void> {
-  await mkdir(path.dirname(dir), { recursive: true });
   const args = start
     ? ['worktree', 'add', '--quiet', '-b', branch, dir, start]
     : ['worktree', 'add', '--quiet', dir, branch];
-  const first = await tryGit(repo, args);
-  if (first.code === 0) return;
-  // A worktree left by a killed run, or a directory without its registration: clear and try once more.
-  await removeWorktree(repo, dir);
-  await git(repo, args);
+  return registry(async () => {
+    await mkdir(path.dirname(dir), { recursive: true });
+    const first = await tryGit(repo, args);
+    if (first.code === 0) return;
+    // A worktree left by a killed run, or a directory without its registration: clear and try once more.
+    await removeUnlocked(repo, dir);
+    await git(repo, args);
+  });
+}
+
+/** The commit a worktree has checked out, if it exists and is on `branch`. */
+async function worktreeOnBranch(dir: string, branch: string): Promise<string | undefined> {
+  if (!existsSync(dir)) return undefined;
+  const probe = await tryGit(dir, ['rev-parse', '--symbolic-full-name', 'HEAD', 'HEAD']);
+  const [ref, head] = probe.stdout.trim().split('\n');
+  return probe.code === 0 && ref === `refs/heads/${branch}` ? head : undefined;
 }
 
 /**
- * Opens a worktree for a task branch: a new branch at `startIfNew`, or, when the branch is
- * already there from an earlier attempt, the branch as it stands. Returns the start commit.
+ * Opens a worktree for a task branch: a new branch at `startIfNew`, or the branch as an earlier
+ * attempt left it. With `keepExisting`, a worktree already on the branch is reused as it is,
+ * uncommitted changes included. Returns the commit it starts from.
  */
 export async function openBranchWorktree(
   repo: string,
   dir: string,
   branch: string,
   startIfNew: string,
-): Promise<string> {
-  await mkdir(path.dirname(dir), { recursive: true });
-  const fresh = await tryGit(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
-  if (fresh.code === 0) return startIfNew;
-  await removeWorktree(repo, dir);
-  const existing = await tryGit(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]);
-  if (existing.code !== 0) {
-    await git(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
-    return startIfNew;
-  }
-  await git(repo, ['worktree', 'add', '--quiet', dir, branch]);
-  return existing.stdout.trim();
+  keepExisting = false,
+): Promise<{ start: string; reused: boolean }> {
+  const current = keepExisting ? await worktreeOnBranch(dir, branch) : undefined;
+  if (current) return { start: current, reused: true };
+  return registry(async () => {
+    await mkdir(path.dirname(dir), { recursive: true });
+    const fresh = await tryGit(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
+    if (fresh.code === 0) return { start: startIfNew, reused: false };
+    await removeUnlocked(repo, dir);
+    const existing = await tryGit(repo, [
+      'rev-parse',
+      '--verify',
+      '--quiet',
+      `refs/heads/${branch}^{commit}`,
+    ]);
+    if (existing.code !== 0) {
+      await git(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
+      return { start: startIfNew, reused: false };
+    }
+    await git(repo, ['worktree', 'add', '--quiet', dir, branch]);
+    return { start: existing.stdout.trim(), reused: false };
+  });
 }
 
-/** Removes a worktree and its directory; never fails when it is already gone. */
-export async function removeWorktree(repo: string, dir: string): Promise<void> {
+async function removeUnlocked(repo: string, dir: string): Promise<void> {
   const result = await tryGit(repo, ['worktree', 'remove', '--force', '--force', dir]);
   if (result.code !== 0) {
     await rm(dir, { recursive: true, force: true });
     await tryGit(repo, ['worktree', 'prune']);
   }
+}
+
+/** Removes a worktree and its directory; never fails when it is already gone. */
+export function removeWorktree(repo: string, dir: string): Promise<void> {
+  return registry(() => removeUnlocked(repo, dir));
 }
 
 export interface WorktreeEntry {

@@ -38,6 +38,8 @@ export type CairnEvent =
       logFile: string;
     }
   | { type: 'attempt.pid'; milestone: string; task: string; attempt: number; pid: number }
+  /** The agent's work is committed at `head`; acceptance runs next. */
+  | { type: 'attempt.checking'; milestone: string; task: string; attempt: number; head: string }
   | {
       type: 'attempt.ended';
       milestone: string;

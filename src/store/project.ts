@@ -71,13 +71,21 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
         event.attempt,
       );
       return;
+    case 'attempt.checking':
+      statement(
+        db,
+        `UPDATE attempts SET state = 'checking', head = ? WHERE milestone = ? AND task = ? AND attempt = ?`,
+      ).run(event.head, event.milestone, event.task, event.attempt);
+      return;
     case 'attempt.ended':
       statement(
         db,
-        `UPDATE attempts SET state = ?, exit_code = ?, signal = ?, reason = ?, ended_at = ?
+        `UPDATE attempts SET state = ?, head = COALESCE(?, head), exit_code = ?, signal = ?, reason = ?,
+           ended_at = ?
          WHERE milestone = ? AND task = ? AND attempt = ?`,
       ).run(
         event.outcome,
+        event.head ?? null,
         event.exitCode,
         event.signal,
         event.reason ?? null,

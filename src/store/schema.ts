@@ -57,6 +57,7 @@ const migrations: string[] = [
     state TEXT NOT NULL,
     pid INTEGER,
     log_file TEXT NOT NULL,
+    head TEXT,
     exit_code INTEGER,
     signal TEXT,
     reason TEXT,

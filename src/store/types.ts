@@ -36,6 +36,8 @@ export interface AttemptRow {
   state: string;
   pid: number | null;
   log_file: string;
+  /** The commit the attempt produced, once its work is committed. */
+  head: string | null;
   exit_code: number | null;
   signal: string | null;
   reason: string | null;

@@ -1,0 +1,22 @@
+import type { TaskSpec } from '../spec/types.js';
+import { attemptPromptFile } from './names.js';
+import { profileOf, type RunContext } from './run-context.js';
+
+/**
+ * The environment of everything run for a task attempt (agent and acceptance alike): the
+ * caller's, the CAIRN_* names, then the profile's own `env`.
+ */
+export function taskEnv(context: RunContext, task: TaskSpec, attempt: number): NodeJS.ProcessEnv {
+  const profile = profileOf(context, task);
+  return {
+    ...process.env,
+    CAIRN_MILESTONE: context.spec.id,
+    CAIRN_TASK: task.id,
+    CAIRN_ATTEMPT: String(attempt),
+    CAIRN_SESSION: context.run,
+    CAIRN_AGENT: profile.name,
+    CAIRN_PROMPT_FILE: attemptPromptFile(context.repo.stateDir, context.run, task.id, attempt),
+    CAIRN_HOME: context.repo.stateDir,
+    ...profile.env,
+  };
+}
