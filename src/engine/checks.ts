@@ -1,4 +1,5 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { runSupervised, type ProcessEnd } from '../agents/host.js';
 
 /** Says how a supervised process ended, in words for logs and task reasons. */
@@ -30,6 +31,7 @@ export async function runChecks(options: {
   signal?: AbortSignal;
   label: string;
 }): Promise<CheckResult> {
+  mkdirSync(path.dirname(options.logFile), { recursive: true });
   for (const command of options.commands) {
     appendFileSync(options.logFile, `\n[cairn] ${options.label}: $ ${command}\n`);
     const end = await runSupervised({

@@ -28,6 +28,8 @@ export interface LandResult {
   commit: string;
   integrationBranch: string;
   updatedWorktree: string | undefined;
+  /** True when the milestone had landed before: nothing was done. */
+  alreadyLanded?: boolean;
 }
 
 /** Where `base` is checked out, if anywhere, refusing when that checkout has uncommitted changes. */
@@ -81,6 +83,16 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
       throw new WorkFailedError('E_NOT_RUN', `milestone ${spec.id} has not been run yet`, {
         hint: `Run it first: cairn run ${spec.id}`,
       });
+    }
+    if (row.state === 'landed' && row.landed_commit) {
+      return {
+        milestone: spec.id,
+        base: spec.base,
+        commit: row.landed_commit,
+        integrationBranch: integrationBranch(spec.id),
+        updatedWorktree: undefined,
+        alreadyLanded: true,
+      };
     }
     const tasks = store.tasks(spec.id).filter((task) => spec.tasks.some((t) => t.id === task.id));
     const unfinished = tasks.filter((task) => task.state !== 'done' && task.state !== 'skipped');

@@ -99,8 +99,21 @@ export function addSpec(root: string, name: string, yaml: string): string {
 }
 
 /** Subjects and trailers of the first-parent merges on a branch, oldest first. */
-export function firstParentMerges(root: string, branch: string, since = 'main'): { subject: string; task: string; milestone: string }[] {
-  const out = git(root, ['log', '--first-parent', '--min-parents=2', '--reverse', '--format=%s%x1f%(trailers:key=Task,valueonly)%x1f%(trailers:key=Milestone,valueonly)%x1e', branch, '--not', since]);
+export function firstParentMerges(
+  root: string,
+  branch: string,
+  since = 'main',
+): { subject: string; task: string; milestone: string }[] {
+  const out = git(root, [
+    'log',
+    '--first-parent',
+    '--min-parents=2',
+    '--reverse',
+    '--format=%s%x1f%(trailers:key=Task,valueonly)%x1f%(trailers:key=Milestone,valueonly)%x1e',
+    branch,
+    '--not',
+    since,
+  ]);
   return out
     .split('\x1e')
     .map((record) => record.trim())

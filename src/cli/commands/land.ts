@@ -13,6 +13,12 @@ export default async function land(milestone: string, options: { json?: boolean 
       printJson(result);
       return 0;
     }
+    if (result.alreadyLanded) {
+      process.stdout.write(
+        `Milestone ${result.milestone} already landed on ${result.base} (${result.commit.slice(0, 12)}); nothing to do.\n`,
+      );
+      return 0;
+    }
     const where = result.updatedWorktree ? ` (checked out at ${result.updatedWorktree}, updated)` : '';
     process.stdout.write(
       `Landed milestone ${result.milestone} on ${result.base}${where}: ${result.commit.slice(0, 12)}\n`,
