@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { watchActivity } from './activity.js';
 
 /** How an agent process ended. */
 export type ProcessEnd =
   | { kind: 'exited'; code: number; durationMs: number }
   | { kind: 'signaled'; signal: string; durationMs: number }
   | { kind: 'timeout'; durationMs: number }
+  | { kind: 'stalled'; idleMs: number; durationMs: number }
   | { kind: 'aborted'; durationMs: number }
   | { kind: 'spawn-failed'; message: string; durationMs: number };
 
@@ -20,6 +22,9 @@ export interface SupervisedLaunch {
   graceMs: number;
   signal?: AbortSignal;
   onStart?: (pid: number) => void;
+  /** Stop as stalled after this long without output or (with `activityDir`) file changes. */
+  stallMs?: number;
+  activityDir?: string;
 }
 
 /** Sends a signal to a whole process group; agents spawn helpers that must die with them. */
@@ -32,8 +37,9 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Runs a program (an agent, an acceptance check) in its own process group with output appended to its log file. A timeout
- * or an abort sends SIGTERM to the group, then SIGKILL after the grace period.
+ * Runs a program (an agent, an acceptance check) in its own process group, output appended
+ * to its log file. A timeout, a stall or an abort sends SIGTERM to the group, then SIGKILL
+ * after the grace period.
  */
 export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
   const started = Date.now();
@@ -42,7 +48,8 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
   const log = openSync(launch.logFile, 'a');
   const [file = '', ...args] = launch.argv;
   return new Promise((resolve) => {
-    let stopping: 'timeout' | 'aborted' | undefined;
+    let stopping: 'timeout' | 'aborted' | 'stalled' | undefined;
+    let idleMs = 0;
     let killTimer: NodeJS.Timeout | undefined;
     const child = spawn(file, args, {
       cwd: launch.cwd,
@@ -51,7 +58,7 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
       stdio: ['ignore', log, log],
     });
     closeSync(log);
-    const stop = (why: 'timeout' | 'aborted') => {
+    const stop = (why: 'timeout' | 'aborted' | 'stalled') => {
       if (stopping || child.pid === undefined) return;
       stopping = why;
       signalGroup(child.pid, 'SIGTERM');
@@ -61,6 +68,17 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
       );
     };
     const timer = setTimeout(() => stop('timeout'), launch.timeoutMs);
+    const activity = launch.stallMs ? watchActivity(launch.logFile, launch.activityDir) : undefined;
+    const stallMs = launch.stallMs ?? 0;
+    const stallTimer = activity
+      ? setInterval(
+          () => {
+            idleMs = activity.idleFor();
+            if (idleMs >= stallMs) stop('stalled');
+          },
+          Math.min(5_000, Math.max(50, stallMs / 4)),
+        )
+      : undefined;
     const onAbort = () => stop('aborted');
     launch.signal?.addEventListener('abort', onAbort, { once: true });
     if (launch.signal?.aborted) onAbort();
@@ -69,6 +87,8 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      clearInterval(stallTimer);
+      activity?.close();
       if (killTimer) clearTimeout(killTimer);
       launch.signal?.removeEventListener('abort', onAbort);
       // Helpers the agent left behind in its group must not outlive the attempt.
@@ -80,7 +100,8 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
       finish({ kind: 'spawn-failed', message: error.message, durationMs: elapsed() }),
     );
     child.on('exit', (code, signal) => {
-      if (stopping) finish({ kind: stopping, durationMs: elapsed() });
+      if (stopping === 'stalled') finish({ kind: 'stalled', idleMs, durationMs: elapsed() });
+      else if (stopping) finish({ kind: stopping, durationMs: elapsed() });
       else if (signal) finish({ kind: 'signaled', signal, durationMs: elapsed() });
       else finish({ kind: 'exited', code: code ?? 1, durationMs: elapsed() });
     });

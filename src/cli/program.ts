@@ -103,6 +103,22 @@ export function createProgram(): Command {
     .action(lazy(() => import('./commands/land.js')));
 
   program
+    .command('doctor')
+    .description(
+      'check git, the state database and journal, leases, stray agents, worktrees, git locks and disk space',
+    )
+    .option(
+      '--repair',
+      'fix what is safe: stop stray agents, delete stale locks, release stale leases, rebuild a lost or damaged state database from git',
+    )
+    .option('--json', 'print { ok, findings, repaired } as JSON')
+    .addHelpText(
+      'after',
+      `${examples(['cairn doctor', 'cairn doctor --repair', 'cairn doctor --json'])}\nA damaged state.db is moved aside (state.db.damaged-<time>), never deleted; the rebuilt\none marks every task whose merge is on the milestone branch done, so the next run\nstarts only the others.\n\nExit codes: 0 no errors (warnings allowed), 1 errors remain, 2 not inside a git repository.\n`,
+    )
+    .action(lazy(() => import('./commands/doctor.js')));
+
+  program
     .command('demo')
     .description('create a sample project and run a milestone on it with scripted agents, then land it')
     .option('--dir <dir>', 'where to create the sample repository (default: a new temporary directory)')

@@ -16,6 +16,8 @@ export type MergeResult =
   { kind: 'merged'; commit: string; head: string } | { kind: 'blocked'; reason: string; paths: string[] };
 
 export interface AttemptHooks {
+  /** The profile this attempt runs with (the task's own or a fallback). */
+  agent: string;
   start: AttemptStart;
   /** Why the previous attempt of this task failed, for the next prompt. */
   previousFailure?: string;

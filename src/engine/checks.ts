@@ -11,6 +11,8 @@ export function describeEnd(end: ProcessEnd, timeoutMs: number): string {
       return `was killed by ${end.signal}`;
     case 'timeout':
       return `timed out after ${Math.round(timeoutMs / 1000)}s (process group killed)`;
+    case 'stalled':
+      return `stalled: no output and no file change for ${Math.round(end.idleMs / 1000)}s (process group killed)`;
     case 'aborted':
       return 'was stopped because the run was interrupted';
     case 'spawn-failed':

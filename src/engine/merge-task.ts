@@ -7,7 +7,7 @@ import type { MergeResult } from './attempt-types.js';
 import { runAcceptance } from './task-attempt.js';
 import { taskMergeMessage } from './messages.js';
 import { taskBranch, taskWorktree } from './names.js';
-import { profileOf, type RunContext } from './run-context.js';
+import { profileNamed, type RunContext } from './run-context.js';
 
 /** The milestone branch head as the merge queue last saw it. */
 export interface HeadTracker {
@@ -17,8 +17,14 @@ export interface HeadTracker {
 // A human may move the milestone branch while we merge; a few CAS retries absorb that.
 const MAX_CAS_RETRIES = 5;
 
-async function mergeOnce(context: RunContext, tracker: HeadTracker, task: TaskSpec, head: string) {
-  const profile = profileOf(context, task);
+async function mergeOnce(
+  context: RunContext,
+  tracker: HeadTracker,
+  task: TaskSpec,
+  head: string,
+  agent: string,
+) {
+  const profile = profileNamed(context, agent);
   const branch = taskBranch(context.spec.id, task.id);
   const message = taskMergeMessage(
     { milestoneId: context.spec.id, run: context.run, task, agent: profile },
@@ -61,10 +67,10 @@ export async function mergeTask(
   tracker: HeadTracker,
   task: TaskSpec,
   head: string,
-  attempt: number,
+  attempt: { number: number; agent: string },
 ): Promise<MergeResult> {
   const dir = taskWorktree(context.repo.stateDir, context.spec.id, task.id);
-  const first = await mergeOnce(context, tracker, task, head);
+  const first = await mergeOnce(context, tracker, task, head, attempt.agent);
   if (first.kind === 'merged') {
     await removeWorktree(context.repo.root, dir);
     return { kind: 'merged', commit: first.commit, head };
@@ -79,9 +85,16 @@ export async function mergeTask(
       paths: first.paths,
     };
   }
-  const checks = await runAcceptance(context, task, attempt, dir, 'acceptance after rebase');
+  const checks = await runAcceptance(
+    context,
+    task,
+    attempt.number,
+    attempt.agent,
+    dir,
+    'acceptance after rebase',
+  );
   if (!checks.ok) return { kind: 'blocked', reason: checks.reason, paths: [] };
-  const second = await mergeOnce(context, tracker, task, rebased.head);
+  const second = await mergeOnce(context, tracker, task, rebased.head, attempt.agent);
   if (second.kind === 'merged') {
     await removeWorktree(context.repo.root, dir);
     return { kind: 'merged', commit: second.commit, head: rebased.head };

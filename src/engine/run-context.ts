@@ -1,6 +1,6 @@
 import type { RepoPaths } from '../git/repo.js';
 import type { AgentProfile } from '../agents/profiles.js';
-import type { CairnConfig, MilestoneSpec, TaskSpec } from '../spec/types.js';
+import type { BackoffSpec, CairnConfig, MilestoneSpec, TaskSpec } from '../spec/types.js';
 import type { Store } from '../store/types.js';
 
 /** Everything one run of one milestone needs, built once by `prepareRun`. */
@@ -22,17 +22,45 @@ export function agentNameOf(context: Pick<RunContext, 'config'>, task: TaskSpec)
   return task.agent ?? context.config.defaults.agent;
 }
 
-export function profileOf(context: Pick<RunContext, 'config' | 'profiles'>, task: TaskSpec): AgentProfile {
-  const name = agentNameOf(context, task);
+/** The task's profile, then its fallbacks in order (fallbacks of fallbacks too), each once. */
+export function agentChainOf(context: Pick<RunContext, 'config' | 'profiles'>, task: TaskSpec): string[] {
+  const chain: string[] = [];
+  const visit = (name: string) => {
+    if (chain.includes(name) || !context.profiles[name]) return;
+    chain.push(name);
+    for (const next of context.profiles[name]?.fallback ?? []) visit(next);
+  };
+  visit(agentNameOf(context, task));
+  return chain;
+}
+
+export function profileNamed(context: Pick<RunContext, 'profiles'>, name: string): AgentProfile {
   const profile = context.profiles[name];
   if (!profile) throw new Error(`agent profile ${name} is not defined`);
   return profile;
 }
 
-export function timeoutOf(context: Pick<RunContext, 'config' | 'profiles'>, task: TaskSpec): number {
-  return task.timeoutMs ?? profileOf(context, task).timeoutMs ?? context.config.defaults.timeoutMs;
+/** Limits and recovery settings of one attempt: the task's own, else its profile's, else the defaults. */
+export interface AttemptSettings {
+  profile: AgentProfile;
+  timeoutMs: number;
+  retries: number;
+  stallMs: number;
+  backoff: Required<BackoffSpec>;
 }
 
-export function retriesOf(context: Pick<RunContext, 'config' | 'profiles'>, task: TaskSpec): number {
-  return task.retries ?? profileOf(context, task).retries ?? context.config.defaults.retries;
+export function settingsFor(
+  context: Pick<RunContext, 'config' | 'profiles'>,
+  task: TaskSpec,
+  agent = agentNameOf(context, task),
+): AttemptSettings {
+  const profile = profileNamed(context, agent);
+  const defaults = context.config.defaults;
+  return {
+    profile,
+    timeoutMs: task.timeoutMs ?? profile.timeoutMs ?? defaults.timeoutMs,
+    retries: task.retries ?? profile.retries ?? defaults.retries,
+    stallMs: task.stallMs ?? profile.stallMs ?? defaults.stallMs,
+    backoff: { ...defaults.backoff, ...profile.backoff, ...task.backoff },
+  };
 }

@@ -64,7 +64,8 @@ const loop = (
     executor,
     concurrency: 2,
     retriesOf: () => 1,
-    agentOf: () => 'a',
+    agentsOf: () => ['a'],
+    backoffOf: () => ({ baseMs: 0, factor: 2, capMs: 0 }),
     signal,
     reporter: silentReporter,
   });

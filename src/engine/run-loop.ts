@@ -2,7 +2,11 @@ import { rankByCriticality } from '../spec/index.js';
 import type { TaskSpec } from '../spec/types.js';
 import type { CairnEvent, TaskState } from '../store/events.js';
 import type { Store } from '../store/types.js';
-import type { AttemptResult, AttemptStart, MergeResult, TaskExecutor } from './attempt-types.js';
+import type { AttemptResult, MergeResult, TaskExecutor } from './attempt-types.js';
+import { runAttempts } from './attempt-sequence.js';
+import type { BackoffPolicy } from './backoff.js';
+import { DEFAULT_BREAKER, type Breaker, type BreakerPolicy } from './circuit-breaker.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import type { ResumePoint } from './reconcile.js';
 import type { RunReporter } from './reporter.js';
 import { createSchedule } from './schedule.js';
@@ -14,8 +18,13 @@ export interface LoopOptions {
   store: Store;
   executor: TaskExecutor;
   concurrency: number;
-  retriesOf: (task: TaskSpec) => number;
-  agentOf: (task: TaskSpec) => string;
+  /** The task's profile, then its fallbacks in order. */
+  agentsOf: (task: TaskSpec) => string[];
+  retriesOf: (task: TaskSpec, agent: string) => number;
+  backoffOf: (task: TaskSpec, agent: string) => BackoffPolicy;
+  breaker?: BreakerPolicy;
+  clock?: Clock;
+  random?: () => number;
   signal: AbortSignal;
   reporter: RunReporter;
   /** Where interrupted tasks pick up: the merge queue, the checks, or the agent with its work kept. */
@@ -39,6 +48,13 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const attempts = new Map(options.tasks.map((task) => [task.id, rows.get(task.id)?.attempts ?? 0]));
   const schedule = createSchedule(options.tasks, states, rankByCriticality(options.tasks));
   const running = new Map<string, Promise<void>>();
+  const clock = options.clock ?? systemClock;
+  const breakers = new Map<string, Breaker>();
+  // The profile a task's latest attempt used, for reports; its own profile until then.
+  const currentAgent = new Map(
+    options.tasks.map((task) => [task.id, rows.get(task.id)?.agent ?? options.agentsOf(task)[0] ?? '']),
+  );
+  const agentOf = (id: string) => currentAgent.get(id) ?? '';
   let mergeQueue: Promise<unknown> = Promise.resolve();
 
   const journal = (
@@ -52,7 +68,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     reporter.onTaskState({
       task: id,
       state,
-      agent: options.agentOf(byId.get(id)!),
+      agent: agentOf(id),
       attempt: attempts.get(id) ?? 0,
       ...extra,
     });
@@ -72,7 +88,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       reporter.onTaskState({
         task: id,
         state: 'ready',
-        agent: options.agentOf(byId.get(id)!),
+        agent: agentOf(id),
         attempt: attempts.get(id) ?? 0,
       });
     }
@@ -108,41 +124,39 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const work = async (task: TaskSpec) => {
     const resume = options.resume?.get(task.id);
     if (resume?.kind === 'merge') return mergeAndFinish(task, resume.head);
-    let start: AttemptStart = resume?.kind ?? 'fresh';
-    let last: AttemptResult | undefined;
-    for (let left = options.retriesOf(task) + 1; left > 0 && !signal.aborted; left--) {
-      const attempt = (attempts.get(task.id) ?? 0) + 1;
-      attempts.set(task.id, attempt);
-      const agent = options.agentOf(task);
-      journal(
-        [
-          {
-            type: 'attempt.started',
-            milestone,
-            task: task.id,
-            run: options.run,
-            attempt,
-            agent,
-            logFile: executor.logFile(task, attempt),
-          },
-        ],
-        task.id,
-        'running',
-      );
-      const previousFailure = last?.outcome === 'failed' ? last.reason : undefined;
-      last = await executor.attempt(task, attempt, {
-        start,
-        ...(previousFailure ? { previousFailure } : {}),
+    const agents = options.agentsOf(task);
+    const last = await runAttempts(task, {
+      executor,
+      signal,
+      clock,
+      random: options.random ?? Math.random,
+      agents,
+      retriesOf: (agent) => options.retriesOf(task, agent),
+      backoffOf: (agent) => options.backoffOf(task, agent),
+      breakers,
+      breakerPolicy: options.breaker ?? DEFAULT_BREAKER,
+      start: resume?.kind ?? 'fresh',
+      begin: (agent) => {
+        const attempt = (attempts.get(task.id) ?? 0) + 1;
+        attempts.set(task.id, attempt);
+        currentAgent.set(task.id, agent);
+        const logFile = executor.logFile(task, attempt);
+        journal(
+          [{ type: 'attempt.started', milestone, task: task.id, run: options.run, attempt, agent, logFile }],
+          task.id,
+          'running',
+        );
+        return attempt;
+      },
+      end: (attempt, result) => store.append(attemptEnded(milestone, task.id, attempt, result)),
+      hooks: (attempt) => ({
         onPid: (pid) => store.append({ type: 'attempt.pid', milestone, task: task.id, attempt, pid }),
         onCommitted: (head) =>
           store.append({ type: 'attempt.checking', milestone, task: task.id, attempt, head }),
-      });
-      start = 'fresh';
-      store.append(attemptEnded(milestone, task.id, attempt, last));
-      if (last.outcome !== 'failed') break;
-      reporter.onNotice(`${task.id}: attempt ${attempt} failed: ${last.reason}`);
-    }
-    if (!last || last.outcome === 'interrupted') return setState(task.id, 'pending', 'interrupted');
+      }),
+      notice: (message) => reporter.onNotice(message),
+    });
+    if (last.outcome === 'interrupted') return setState(task.id, 'pending', 'interrupted');
     if (last.outcome === 'failed') {
       setState(task.id, 'failed', last.reason);
       return strand(task.id);

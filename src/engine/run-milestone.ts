@@ -15,7 +15,7 @@ import { preflight, profilesInUse } from './preflight.js';
 import { mergedTasksOnBranch, reconcileWithGit } from './reconcile.js';
 import { stopStrayAgents } from './strays.js';
 import type { RunReporter } from './reporter.js';
-import { agentNameOf, retriesOf, type RunContext } from './run-context.js';
+import { agentChainOf, agentNameOf, settingsFor, type RunContext } from './run-context.js';
 import { runLoop } from './run-loop.js';
 
 export interface RunOptions {
@@ -113,8 +113,9 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         store,
         executor: createGitExecutor(context, { current: head }),
         concurrency,
-        retriesOf: (task) => retriesOf(context, task),
-        agentOf: (task) => agentNameOf(context, task),
+        agentsOf: (task) => agentChainOf(context, task),
+        retriesOf: (task, agent) => settingsFor(context, task, agent).retries,
+        backoffOf: (task, agent) => settingsFor(context, task, agent).backoff,
         signal: options.signal,
         reporter: options.reporter,
         resume,

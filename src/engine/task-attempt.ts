@@ -9,13 +9,13 @@ import { readStatus, diffNames, type FileChange } from '../git/status.js';
 import { openBranchWorktree } from '../git/worktree.js';
 import { matchesAnyGlob } from '../spec/index.js';
 import type { TaskSpec } from '../spec/types.js';
-import type { AttemptHooks, AttemptResult, AttemptStart } from './attempt-types.js';
+import type { AttemptHooks, AttemptResult } from './attempt-types.js';
 import { summarizeDependencies } from './dependency-summary.js';
 import { taskEnv } from './task-env.js';
 import { describeEnd, runChecks } from './checks.js';
 import { taskCommitMessage } from './messages.js';
 import { attemptLog, taskBranch, taskWorktree } from './names.js';
-import { profileOf, timeoutOf, type RunContext } from './run-context.js';
+import { profileNamed, settingsFor, type RunContext } from './run-context.js';
 
 /** Deleted paths outside the task's declared scope; no scope declared means no limit. */
 function deletionsOutsideScope(task: TaskSpec, changes: FileChange[]): string[] {
@@ -43,20 +43,27 @@ async function prepareWorktree(
   context: RunContext,
   task: TaskSpec,
   milestoneHead: string,
-  start: AttemptStart,
+  hooks: AttemptHooks,
 ) {
   const dir = taskWorktree(context.repo.stateDir, context.spec.id, task.id);
   const branch = taskBranch(context.spec.id, task.id);
-  const opened = await openBranchWorktree(context.repo.root, dir, branch, milestoneHead, start !== 'fresh');
+  const keep = hooks.start !== 'fresh';
+  const opened = await openBranchWorktree(context.repo.root, dir, branch, milestoneHead, keep);
   if (!opened.reused) return { dir, branch, start: opened.start, kept: undefined };
   const status = await readStatus(dir);
   if (status.changes.length === 0) return { dir, branch, start: opened.start, kept: undefined };
-  const kept = await commitAll(dir, checkpointMessage(context, task, status.changes), context.commitEnv);
+  const message = checkpointMessage(context, task, hooks.agent, status.changes);
+  const kept = await commitAll(dir, message, context.commitEnv);
   return { dir, branch, start: kept, kept };
 }
 
-function checkpointMessage(context: RunContext, task: TaskSpec, changes: FileChange[]): string {
-  const profile = profileOf(context, task);
+function checkpointMessage(
+  context: RunContext,
+  task: TaskSpec,
+  agent: string,
+  changes: FileChange[],
+): string {
+  const profile = profileNamed(context, agent);
   return taskCommitMessage(
     {
       milestoneId: context.spec.id,
@@ -77,8 +84,8 @@ async function runAgent(
   hooks: AttemptHooks,
   kept: string | undefined,
 ): Promise<AttemptResult | undefined> {
-  const profile = profileOf(context, task);
-  const env = taskEnv(context, task, attempt);
+  const { profile, timeoutMs, stallMs } = settingsFor(context, task, hooks.agent);
+  const env = taskEnv(context, task, attempt, hooks.agent);
   const promptFile = env.CAIRN_PROMPT_FILE ?? '';
   const prompt = buildPrompt({
     milestone: { id: context.spec.id, title: context.spec.title, branch: context.branch },
@@ -97,7 +104,6 @@ async function runAgent(
     milestone: context.spec.id,
     worktree: dir,
   });
-  const timeoutMs = timeoutOf(context, task);
   const end = await runSupervised({
     argv,
     cwd: dir,
@@ -107,6 +113,8 @@ async function runAgent(
     graceMs: context.graceMs,
     signal: context.signal,
     onStart: hooks.onPid,
+    stallMs,
+    activityDir: dir,
   });
   if (end.kind === 'aborted') return { outcome: 'interrupted', reason: 'the run was interrupted' };
   if (end.kind === 'exited' && end.code === 0) return undefined;
@@ -125,8 +133,8 @@ export async function runTaskAttempt(
   milestoneHead: string,
   hooks: AttemptHooks,
 ): Promise<AttemptResult> {
-  const profile = profileOf(context, task);
-  const { dir, branch, start, kept } = await prepareWorktree(context, task, milestoneHead, hooks.start);
+  const profile = profileNamed(context, hooks.agent);
+  const { dir, branch, start, kept } = await prepareWorktree(context, task, milestoneHead, hooks);
   if (hooks.start !== 'check-only') {
     const ended = await runAgent(context, task, attempt, dir, hooks, kept);
     if (ended) return ended;
@@ -160,7 +168,7 @@ export async function runTaskAttempt(
     return failed(`agent ${profile.name} exited 0 but changed nothing`, 0);
   }
   hooks.onCommitted(head);
-  const checks = await runAcceptance(context, task, attempt, dir, 'acceptance');
+  const checks = await runAcceptance(context, task, attempt, hooks.agent, dir, 'acceptance');
   if (checks.ok) return { outcome: 'succeeded', head };
   return checks.aborted
     ? { outcome: 'interrupted', reason: checks.reason, head }
@@ -172,15 +180,16 @@ export function runAcceptance(
   context: RunContext,
   task: TaskSpec,
   attempt: number,
+  agent: string,
   dir: string,
   label: string,
 ) {
   return runChecks({
     commands: task.acceptance,
     cwd: dir,
-    env: taskEnv(context, task, attempt),
+    env: taskEnv(context, task, attempt, agent),
     logFile: attemptLog(context.repo.stateDir, context.run, task.id, attempt),
-    timeoutMs: timeoutOf(context, task),
+    timeoutMs: settingsFor(context, task, agent).timeoutMs,
     graceMs: context.graceMs,
     signal: context.signal,
     label,

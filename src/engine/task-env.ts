@@ -1,13 +1,18 @@
 import type { TaskSpec } from '../spec/types.js';
 import { attemptPromptFile } from './names.js';
-import { profileOf, type RunContext } from './run-context.js';
+import { profileNamed, type RunContext } from './run-context.js';
 
 /**
  * The environment of everything run for a task attempt (agent and acceptance alike): the
  * caller's, the CAIRN_* names, then the profile's own `env`.
  */
-export function taskEnv(context: RunContext, task: TaskSpec, attempt: number): NodeJS.ProcessEnv {
-  const profile = profileOf(context, task);
+export function taskEnv(
+  context: RunContext,
+  task: TaskSpec,
+  attempt: number,
+  agent: string,
+): NodeJS.ProcessEnv {
+  const profile = profileNamed(context, agent);
   return {
     ...process.env,
     CAIRN_MILESTONE: context.spec.id,

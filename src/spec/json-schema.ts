@@ -20,6 +20,24 @@ const duration = {
   ],
 };
 
+// `stall` and `backoff` are shared by profiles and tasks; the most specific setting wins.
+const recoveryProperties = {
+  stall: {
+    $ref: '#/$defs/duration',
+    description: 'Stop an attempt with no output and no file change for this long.',
+  },
+  backoff: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Delay before each retry: exponential from base by factor, capped, with full jitter.',
+    properties: {
+      base: { $ref: '#/$defs/duration', description: 'Window before the first retry (default 2s).' },
+      factor: { type: 'number', exclusiveMinimum: 0, description: 'Growth per retry (default 2).' },
+      cap: { $ref: '#/$defs/duration', description: 'Largest window (default 60s).' },
+    },
+  },
+};
+
 const agentProfile = {
   type: 'object',
   description: 'How to start an agent.',
@@ -40,6 +58,7 @@ const agentProfile = {
       additionalProperties: { type: 'string' },
       description: 'Extra environment variables for the agent process.',
     },
+    ...recoveryProperties,
   },
 };
 
@@ -77,6 +96,7 @@ const task = {
     },
     timeout: { $ref: '#/$defs/duration', description: 'Time limit for one attempt.' },
     retries: { type: 'integer', minimum: 0, description: 'Retries after a failed attempt.' },
+    ...recoveryProperties,
   },
 };
 

@@ -14,13 +14,25 @@ export const TASK_KEYS = [
   'weight',
   'timeout',
   'retries',
+  'stall',
+  'backoff',
 ] as const;
 
-export const AGENT_KEYS = ['command', 'timeout', 'retries', 'fallback', 'env'] as const;
+export const BACKOFF_KEYS = ['base', 'factor', 'cap'] as const;
+
+export const AGENT_KEYS = ['command', 'timeout', 'retries', 'fallback', 'env', 'stall', 'backoff'] as const;
 
 export const CONFIG_KEYS = ['defaults', 'agents'] as const;
 
-export const CONFIG_DEFAULTS_KEYS = ['agent', 'concurrency', 'retries', 'timeout', 'base'] as const;
+export const CONFIG_DEFAULTS_KEYS = [
+  'agent',
+  'concurrency',
+  'retries',
+  'timeout',
+  'base',
+  'stall',
+  'backoff',
+] as const;
 
 /** Conventional commit types; a task's type becomes its commit's type. */
 export const TASK_TYPES = [
@@ -45,4 +57,6 @@ export const CONFIG_DEFAULTS = {
   retries: 1,
   timeoutMs: 30 * 60_000,
   base: DEFAULT_BASE,
-} as const;
+  stallMs: 10 * 60_000,
+  backoff: { baseMs: 2_000, factor: 2, capMs: 60_000 },
+};

@@ -10,6 +10,8 @@ const defaults = {
   retries: 1,
   timeoutMs: 1_800_000,
   base: 'main',
+  stallMs: 600_000,
+  backoff: { baseMs: 2_000, factor: 2, capMs: 60_000 },
 };
 
 function problems(text: string): Problem[] {
@@ -23,6 +25,17 @@ describe('parseConfig', () => {
     for (const text of ['', '\n', '# nothing yet\n']) {
       expect(parseConfig(text, FILE)).toEqual({ ok: true, value: { defaults, agents: {} } });
     }
+  });
+
+  it('reads stall and backoff, keeping unset backoff parts at their defaults', () => {
+    const result = parseConfig('defaults: { stall: 90s, backoff: { base: 500ms, cap: 5s } }', FILE);
+    expect(result.ok && result.value.defaults).toMatchObject({
+      stallMs: 90_000,
+      backoff: { baseMs: 500, factor: 2, capMs: 5_000 },
+    });
+    expect(problems('defaults: { backoff: { bse: 1s } }\n').map(brief)).toEqual([
+      expect.stringContaining('defaults.backoff.bse'),
+    ]);
   });
 
   it('reads defaults and agent profiles, keeping unset defaults', () => {

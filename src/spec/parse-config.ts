@@ -1,6 +1,7 @@
 import type { Node } from 'yaml';
 import { CONFIG_DEFAULTS, CONFIG_DEFAULTS_KEYS, CONFIG_KEYS } from './keys.js';
 import { readAgentProfiles } from './read-agents.js';
+import { readBackoff } from './read-recovery.js';
 import type { CairnConfig, LoadResult } from './types.js';
 import { readField, readMapping } from './yaml-read.js';
 import type { Reader } from './yaml-read.js';
@@ -39,6 +40,8 @@ function readDefaults(source: Source, node: Node, path: string): CairnConfig['de
     retries: get('retries', readRetries) ?? CONFIG_DEFAULTS.retries,
     timeoutMs: get('timeout', readDuration) ?? CONFIG_DEFAULTS.timeoutMs,
     base: get('base', readString) ?? CONFIG_DEFAULTS.base,
+    stallMs: get('stall', readDuration) ?? CONFIG_DEFAULTS.stallMs,
+    backoff: { ...CONFIG_DEFAULTS.backoff, ...get('backoff', readBackoff) },
   };
 }
 

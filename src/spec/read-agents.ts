@@ -1,5 +1,6 @@
 import type { Node } from 'yaml';
 import { AGENT_KEYS } from './keys.js';
+import { readRecovery } from './read-recovery.js';
 import type { AgentProfileSpec } from './types.js';
 import { readField, readMapping } from './yaml-read.js';
 import type { Reader } from './yaml-read.js';
@@ -51,7 +52,7 @@ function readAgentProfile(
   }
   const env = get('env', readEnv);
   if (env !== undefined) profile.env = env;
-  return profile;
+  return readRecovery(profile, get);
 }
 
 function readCommand(source: Source, node: Node, path: string): string[] | undefined {

@@ -1,4 +1,5 @@
 import type { Node } from 'yaml';
+import { readRecovery } from './read-recovery.js';
 import { isSafeTaskId, TASK_ID_PATTERN } from './ids.js';
 import { DEFAULT_TASK_TYPE, TASK_KEYS, TASK_TYPES } from './keys.js';
 import { suggestName } from './names.js';
@@ -59,6 +60,7 @@ export function readTask(source: Source, node: Node, path: string): TaskRead | u
   if (timeoutMs !== undefined) task.timeoutMs = timeoutMs;
   const retries = get('retries', readRetries);
   if (retries !== undefined) task.retries = retries;
+  readRecovery(task, get);
   return { task, node, path, id, agent, depends };
 }
 

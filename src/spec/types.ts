@@ -13,8 +13,22 @@ export interface Problem extends SourcePosition {
   hint: string;
 }
 
+/** Retry delays: exponential from `baseMs` by `factor`, capped at `capMs`, with full jitter. */
+export interface BackoffSpec {
+  baseMs?: number;
+  factor?: number;
+  capMs?: number;
+}
+
+/** Recovery settings a profile, a task or the defaults may set; the most specific wins. */
+export interface RecoverySpec {
+  /** An attempt with no output and no file change for this long is stopped as stalled. */
+  stallMs?: number;
+  backoff?: BackoffSpec;
+}
+
 /** How to start an agent. `command` is an argv template; placeholders are whole elements or parts of them. */
-export interface AgentProfileSpec {
+export interface AgentProfileSpec extends RecoverySpec {
   command: string[];
   /** Milliseconds; undefined means the default. */
   timeoutMs?: number;
@@ -23,7 +37,7 @@ export interface AgentProfileSpec {
   env?: Record<string, string>;
 }
 
-export interface TaskSpec {
+export interface TaskSpec extends RecoverySpec {
   id: string;
   title: string;
   type: string; // conventional commit type: feat, fix, docs, test, refactor, chore, perf, build, ci, style
@@ -56,6 +70,8 @@ export interface CairnConfig {
     retries: number;
     timeoutMs: number;
     base: string;
+    stallMs: number;
+    backoff: Required<BackoffSpec>;
   };
   agents: Record<string, AgentProfileSpec>;
 }

@@ -24,6 +24,7 @@ export interface TaskDef {
   acceptance?: string[];
   timeout?: string;
   retries?: number;
+  stall?: string;
 }
 
 export interface SpecDef {

@@ -1,0 +1,65 @@
+import { InputError } from '../shared/errors.js';
+import { inspectDbFile, isCorruptionError, probeDatabase } from './db-file.js';
+import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import type { Store } from './types.js';
+
+/** The state database is damaged on disk: exit 2 with the way out, never a stack trace. */
+export class StateDamagedError extends InputError {
+  readonly file: string;
+  readonly reason: string;
+
+  constructor(file: string, reason: string, cause?: unknown) {
+    super('E_STATE_DAMAGED', `the state database ${file} is damaged: ${reason}`, {
+      hint: 'Run `cairn doctor` to see what is wrong, then `cairn doctor --repair` to move the damaged file aside and rebuild the state from git (merged tasks stay done).',
+      ...(cause === undefined ? {} : { cause }),
+    });
+    this.file = file;
+    this.reason = reason;
+  }
+}
+
+// quick_check reads every page (about 1 ms per MiB); beyond this size a damaged page is
+// still reported, when a query reaches it, by the guard around every store call.
+const QUICK_CHECK_LIMIT = 64 * 1024 * 1024;
+
+function asDamaged(error: unknown, file: string): unknown {
+  if (error instanceof StateDamagedError || !isCorruptionError(error)) return error;
+  return new StateDamagedError(file, (error as Error).message, error);
+}
+
+/** Every store call, with SQLite corruption errors turned into a StateDamagedError. */
+function guardStore(store: Store, file: string): Store {
+  const guarded = {} as Record<string, unknown>;
+  for (const [name, value] of Object.entries(store)) {
+    const method = value as (...args: unknown[]) => unknown;
+    guarded[name] = (...args: unknown[]) => {
+      try {
+        return method(...args);
+      } catch (error) {
+        throw asDamaged(error, file);
+      }
+    };
+  }
+  return guarded as unknown as Store;
+}
+
+/**
+ * Opens the state database like `openSqliteStore`, but first makes sure it is sound: a file
+ * that was truncated, overwritten, or lost its write-ahead log is reported as damaged
+ * (exit 2, pointing at `cairn doctor --repair`) instead of failing somewhere in the middle.
+ */
+export function openCheckedStore(file: string, options: SqliteStoreOptions = {}): Store {
+  const state = inspectDbFile(file);
+  if (state.kind === 'damaged') throw new StateDamagedError(file, state.reason);
+  if (state.kind === 'present' && state.size <= QUICK_CHECK_LIMIT) {
+    const probe = probeDatabase(file, 'quick_check');
+    if (probe.problems.length > 0) {
+      throw new StateDamagedError(file, `SQLite's quick_check failed: ${probe.problems[0] ?? ''}`);
+    }
+  }
+  try {
+    return guardStore(openSqliteStore(file, options), file);
+  } catch (error) {
+    throw asDamaged(error, file);
+  }
+}
