@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LockedError } from '../shared/errors.js';
+import { processStartTicks } from '../shared/proc.js';
 import type { Store } from '../store/types.js';
 import type { RunReporter } from './reporter.js';
 
@@ -14,7 +15,8 @@ export function newRunId(): string {
 
 /** Takes the milestone's lease or says which live run holds it (exit 3). */
 export function takeLease(store: Store, milestone: string, run: string, reporter: RunReporter): () => void {
-  const lease = store.acquireLease(milestone, { run, pid: process.pid, host: hostname() }, LEASE_TTL_MS);
+  const owner = { run, pid: process.pid, host: hostname(), started: processStartTicks(process.pid) ?? null };
+  const lease = store.acquireLease(milestone, owner, LEASE_TTL_MS);
   if (!lease.acquired) {
     const { pid, host } = lease.holder;
     throw new LockedError(

@@ -70,6 +70,7 @@ const migrations: string[] = [
     run TEXT NOT NULL,
     pid INTEGER NOT NULL,
     host TEXT NOT NULL,
+    started TEXT,
     acquired_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
   );

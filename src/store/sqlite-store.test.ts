@@ -121,6 +121,16 @@ describe('sqlite store', () => {
     });
   });
 
+  it('takes over a lease whose pid now belongs to another program', () => {
+    const { store } = freshStore();
+    // Our own pid, but with a start time that is not ours: the pid was reused.
+    store.acquireLease('001', { run: 'r1', pid: process.pid, host: 'here', started: '1' }, 60_000);
+    expect(store.acquireLease('001', { run: 'r2', pid: 2, host: 'here' }, 60_000)).toMatchObject({
+      acquired: true,
+      takenOverFrom: { run: 'r1' },
+    });
+  });
+
   it('takes over an expired lease held on another host', () => {
     let now = 1_000;
     const { store } = freshStore({ now: () => now, isAlive: () => true });

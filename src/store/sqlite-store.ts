@@ -7,13 +7,14 @@ import { migrate } from './schema.js';
 import { projectEvent } from './project.js';
 import { statement } from './statements.js';
 import { decideLease } from './lease.js';
+import { processStartTicks } from '../shared/proc.js';
 import type { AttemptRow, LeaseOwner, LeaseResult, MilestoneRow, Store, TaskRow } from './types.js';
 
 const require = createRequire(import.meta.url);
 
 export interface SqliteStoreOptions {
   now?: () => number;
-  isAlive?: (pid: number) => boolean;
+  isAlive?: (pid: number, started?: string | null) => boolean;
   host?: string;
 }
 
@@ -44,9 +45,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   });
 
   const leaseTx = db.transaction((milestone: string, owner: LeaseOwner, ttlMs: number): LeaseResult => {
-    const current = statement(db, 'SELECT run, pid, host, expires_at FROM leases WHERE milestone = ?').get(
-      milestone,
-    ) as (LeaseOwner & { expires_at: number }) | undefined;
+    const current = statement(
+      db,
+      'SELECT run, pid, host, started, expires_at FROM leases WHERE milestone = ?',
+    ).get(milestone) as (LeaseOwner & { expires_at: number }) | undefined;
     const decision = decideLease(current, owner, {
       now: now(),
       host: options.host ?? owner.host,
@@ -55,10 +57,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     if (decision.acquired) {
       statement(
         db,
-        `INSERT INTO leases (milestone, run, pid, host, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO leases (milestone, run, pid, host, started, acquired_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (milestone) DO UPDATE SET run = excluded.run, pid = excluded.pid, host = excluded.host,
-           acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
-      ).run(milestone, owner.run, owner.pid, owner.host, now(), now() + ttlMs);
+           started = excluded.started, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
+      ).run(milestone, owner.run, owner.pid, owner.host, owner.started ?? null, now(), now() + ttlMs);
     }
     return decision;
   });
@@ -111,7 +114,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   };
 }
 
-export function isProcessAlive(pid: number): boolean {
+/** Whether `pid` runs, and (when its start time is known) is still the same process. */
+export function isProcessAlive(pid: number, started?: string | null): boolean {
+  if (started) return processStartTicks(pid) === started;
   try {
     process.kill(pid, 0);
     return true;

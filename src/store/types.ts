@@ -49,6 +49,8 @@ export interface LeaseOwner {
   run: string;
   pid: number;
   host: string;
+  /** The owner process's start time, so a reused pid is not mistaken for the owner. */
+  started?: string | null;
 }
 
 export type LeaseResult =
