@@ -91,6 +91,25 @@ export function createProgram(): Command {
     .option('--json', 'print { milestone, tasks } as JSON')
     .action(lazy(() => import('./commands/status.js')));
 
+  const manual = (name: 'retry' | 'skip' | 'unblock', what: string) =>
+    program
+      .command(name)
+      .description(what)
+      .argument('<milestone>', 'milestone id, id-slug or spec file')
+      .argument('<task>', 'task id')
+      .option('--json', 'print { milestone, task, state }')
+      .addHelpText('after', examples([`cairn ${name} 001 login-ui`, 'cairn run 001']));
+  manual('retry', 'give a failed or blocked task a fresh attempt on the next run').action(
+    lazy(() => import('./commands/retry.js')),
+  );
+  manual('skip', 'skip a task that is not done; its dependents may start').action(
+    lazy(() => import('./commands/skip.js')),
+  );
+  manual(
+    'unblock',
+    'after resolving a blocked task by hand on its branch: check and merge it on the next run',
+  ).action(lazy(() => import('./commands/unblock.js')));
+
   program
     .command('land')
     .description('run integration on the milestone merged with the latest base, then merge it into base')

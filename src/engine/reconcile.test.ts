@@ -84,7 +84,8 @@ describe('reconcileWithGit', () => {
     ]);
     const { resume } = reconcileWithGit(store, 'm', new Map());
     expect([...resume]).toEqual([['a', { kind: 'merge', head: 'head-a' }]]);
-    expect(store.tasks('m').map((row) => row.state)).toEqual(['pending', 'pending']);
+    // A failed task waits for a person (`cairn retry`), it is not requeued by itself.
+    expect(store.tasks('m').map((row) => row.state)).toEqual(['pending', 'failed']);
   });
 
   it('resumes a crash during acceptance with the checks only, and a crash during the agent with its work kept', () => {

@@ -39,7 +39,10 @@ export type ResumePoint = { kind: 'merge'; head: string } | { kind: 'check-only'
 
 /** Where an unfinished task picks up, judged from its last attempt. */
 function resumePointOf(task: TaskRow, last: AttemptRow | undefined): ResumePoint | undefined {
-  if (!last || task.state === 'failed' || task.state === 'blocked') return undefined;
+  // A person's `cairn retry` or `cairn unblock` says how to start; it wins over the journal.
+  if (task.resume === 'check-only') return { kind: 'check-only' };
+  if (task.resume === 'fresh') return undefined;
+  if (!last) return undefined;
   if (last.state === 'succeeded' && last.head) return { kind: 'merge', head: last.head };
   // Committed but not (fully) checked: the agent's part is done, only acceptance is owed.
   if ((last.state === 'checking' || last.state === 'interrupted') && last.head) return { kind: 'check-only' };
@@ -50,7 +53,8 @@ function resumePointOf(task: TaskRow, last: AttemptRow | undefined): ResumePoint
 /**
  * Makes the journal agree with git before a run starts: a task merged on the branch is
  * done whatever the journal says; a task the journal calls done whose merge is gone is
- * requeued; anything a dead run left running, failed or blocked is pending again.
+ * requeued; what a dead run left running or merging is pending again. Failed tasks and tasks
+ * blocked by a conflict stay so until a person acts (`cairn retry|skip|unblock`).
  * Returns the notices to show and where each interrupted task resumes.
  */
 export function reconcileWithGit(
@@ -109,7 +113,9 @@ export function reconcileWithGit(
       });
       continue;
     }
-    if (task.state === 'skipped') continue;
+    if (task.state === 'skipped' || task.state === 'failed') continue;
+    // Blocked by a conflict waits for a person; blocked only by a failed dependency is re-judged.
+    if (task.state === 'blocked' && !task.blocked_by) continue;
     const point = resumePointOf(task, last.get(task.id));
     if (point) resume.set(task.id, point);
     if (task.state !== 'pending') {

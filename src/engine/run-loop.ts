@@ -94,8 +94,17 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     }
   };
   const strand = (id: string) => {
-    for (const next of schedule.strand(id))
-      setState(next, 'blocked', `dependency ${id} is ${states.get(id)}`);
+    const reason = `dependency ${id} is ${states.get(id)}`;
+    for (const next of schedule.strand(id)) {
+      journal(
+        [{ type: 'task.state', milestone, task: next, state: 'blocked', reason, blockedBy: id }],
+        next,
+        'blocked',
+        {
+          reason,
+        },
+      );
+    }
   };
 
   const enqueueMerge = (task: TaskSpec, head: string): Promise<MergeResult> => {
@@ -114,6 +123,12 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
         'done',
         { commit: merged.commit },
       );
+      // Tasks still failed or blocked from an earlier run wait for a person (cairn retry|skip|unblock);
+      // what depends on them cannot start.
+      for (const task of options.tasks) {
+        const state = states.get(task.id);
+        if (state === 'failed' || state === 'blocked') strand(task.id);
+      }
       markReady(schedule.finish(task.id));
     } else {
       setState(task.id, 'blocked', merged.reason);

@@ -27,7 +27,11 @@ export type CairnEvent =
       state: TaskState;
       reason?: string;
       branch?: string;
+      /** For `blocked`: the dependency that failed, when that is why. */
+      blockedBy?: string;
     }
+  /** A person asked for a failed or blocked task to run again (`cairn retry`, `cairn unblock`). */
+  | { type: 'task.requeued'; milestone: string; task: string; start: 'fresh' | 'check-only'; reason: string }
   | {
       type: 'attempt.started';
       milestone: string;

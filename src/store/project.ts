@@ -47,9 +47,24 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
     case 'task.state':
       statement(
         db,
-        `UPDATE tasks SET state = ?, reason = ?, branch = COALESCE(?, branch), updated_at = ?
+        `UPDATE tasks SET state = ?, reason = ?, branch = COALESCE(?, branch), blocked_by = ?, updated_at = ?
          WHERE milestone = ? AND id = ?`,
-      ).run(event.state, event.reason ?? null, event.branch ?? null, at, event.milestone, event.task);
+      ).run(
+        event.state,
+        event.reason ?? null,
+        event.branch ?? null,
+        event.blockedBy ?? null,
+        at,
+        event.milestone,
+        event.task,
+      );
+      return;
+    case 'task.requeued':
+      statement(
+        db,
+        `UPDATE tasks SET state = 'pending', reason = ?, blocked_by = NULL, resume = ?, updated_at = ?
+         WHERE milestone = ? AND id = ?`,
+      ).run(event.reason, event.start, at, event.milestone, event.task);
       return;
     case 'attempt.started':
       statement(
@@ -59,7 +74,7 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
       ).run(event.milestone, event.task, event.attempt, event.run, event.agent, event.logFile, at);
       statement(
         db,
-        `UPDATE tasks SET state = 'running', attempts = ?, agent = ?, reason = NULL, updated_at = ?
+        `UPDATE tasks SET state = 'running', attempts = ?, agent = ?, reason = NULL, resume = NULL, updated_at = ?
          WHERE milestone = ? AND id = ?`,
       ).run(event.attempt, event.agent, at, event.milestone, event.task);
       return;

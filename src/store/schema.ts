@@ -45,6 +45,8 @@ const migrations: string[] = [
     head_commit TEXT,
     merge_commit TEXT,
     reason TEXT,
+    blocked_by TEXT,
+    resume TEXT,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (milestone, id)
   );

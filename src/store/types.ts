@@ -24,6 +24,10 @@ export interface TaskRow {
   head_commit: string | null;
   merge_commit: string | null;
   reason: string | null;
+  /** The failed dependency a blocked task waits on, if that is why it is blocked. */
+  blocked_by: string | null;
+  /** How the next attempt starts, when a person requeued the task. */
+  resume: 'fresh' | 'check-only' | null;
   updated_at: string;
 }
 

@@ -142,12 +142,17 @@ describe('cairn run: failed attempts, retries and stranded dependents', () => {
     expect(existsSync(path.join(path.dirname(first[0]!), 'bad.1.prompt.md'))).toBe(true);
   });
 
-  it('runs again only the unfinished tasks; done tasks are not re-run', async () => {
+  it('runs again without re-running done tasks; a failed task waits for `cairn retry`', async () => {
     const before = invocations(marker);
+    const again = await runExpecting(root, ['run', '001'], 1);
+    expect(again.stdout).toContain('cairn retry 001 bad');
+    expect(again.stdout).toContain('cairn skip 001 bad');
+    expect(invocations(marker)).toEqual(before);
+    await runExpecting(root, ['retry', '001', 'bad'], 0);
     await runExpecting(root, ['run', '001'], 1);
     const after = invocations(marker);
     for (const id of ['flaky', 'picky', 'solo']) expect(after.get(id)).toBe(before.get(id));
-    // The failed task gets fresh attempts; its dependents are still never started.
+    // The retried task gets fresh attempts; its dependents are still never started.
     expect(after.get('bad')).toBeGreaterThan(before.get('bad')!);
     expect(after.has('after-bad')).toBe(false);
     expect(
@@ -155,6 +160,16 @@ describe('cairn run: failed attempts, retries and stranded dependents', () => {
         .map((merge) => merge.task)
         .sort(),
     ).toEqual(['flaky', 'picky', 'solo']);
+  });
+
+  it('skipping the failed task lets its dependents run', async () => {
+    await runExpecting(root, ['skip', '001', 'bad'], 0);
+    // `once` failed for good earlier and still waits for a person, so the run still exits 1.
+    await runExpecting(root, ['run', '001'], 1);
+    expect(invocations(marker).has('after-bad')).toBe(true);
+    const status = await statusJson(root);
+    expect(taskOf(status, 'bad').state).toBe('skipped');
+    expect(taskOf(status, 'after-bad').state).toBe('done');
   });
 });
 

@@ -1,5 +1,7 @@
 import { runMilestone } from '../../engine/run-milestone.js';
 import { EXIT } from '../../shared/errors.js';
+import type { TaskRow } from '../../store/types.js';
+import { taskBranch } from '../../engine/names.js';
 import { createConsoleReporter } from '../run-reporter.js';
 import { toTaskStatus } from '../../engine/status.js';
 import { renderStatus } from './status.js';
@@ -54,12 +56,32 @@ export default async function run(milestone: string, options: { concurrency?: nu
       );
       return EXIT.ok;
     }
-    process.stdout.write(
-      `\n${unfinished.length} task(s) not done. Logs: cairn status ${summary.milestone.id}; fix and run \`cairn run ${summary.milestone.id}\` again.\n`,
-    );
+    process.stdout.write(`\n${continueCommands(summary.milestone.id, unfinished)}`);
     return EXIT.workFailed;
   } finally {
     reporter.finish();
     interrupt.dispose();
   }
+}
+
+/** The exact commands that continue a milestone whose tasks failed or are blocked. */
+export function continueCommands(milestone: string, unfinished: TaskRow[]): string {
+  const lines = [`${unfinished.length} task(s) not done. To continue:`];
+  for (const task of unfinished) {
+    if (task.state === 'failed') {
+      lines.push(`  ${task.id} failed: ${task.reason ?? 'see its log'}`);
+      lines.push(`    cairn retry ${milestone} ${task.id}    # a fresh attempt`);
+      lines.push(`    cairn skip ${milestone} ${task.id}     # go on without it`);
+    } else if (task.state === 'blocked' && !task.blocked_by) {
+      lines.push(`  ${task.id} is blocked: ${task.reason ?? ''}`);
+      lines.push(
+        `    resolve it on ${taskBranch(milestone, task.id)}, then: cairn unblock ${milestone} ${task.id}`,
+      );
+      lines.push(`    cairn retry ${milestone} ${task.id}    # or a fresh attempt`);
+    } else if (task.state === 'blocked') {
+      lines.push(`  ${task.id} waits for ${task.blocked_by}`);
+    }
+  }
+  lines.push(`  then: cairn run ${milestone}`);
+  return `${lines.join('\n')}\n`;
 }
