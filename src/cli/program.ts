@@ -78,9 +78,13 @@ export function createProgram(): Command {
         parsePositiveInt,
       ),
     )
+    .option(
+      '--rerun-changed',
+      'run again finished tasks whose prompt, files, acceptance or dependencies changed',
+    )
     .addHelpText(
       'after',
-      `${examples(['cairn run 001', 'cairn run 001 --concurrency 2'])}\nExit codes: 0 all tasks done, 1 a task failed or is blocked, 2 bad input,\n3 another live run holds the milestone, 130 interrupted (run again to resume).\n`,
+      `${examples(['cairn run 001', 'cairn run 001 --concurrency 2', 'cairn run 001 --rerun-changed'])}\nExit codes: 0 all tasks done, 1 a task failed or is blocked, 2 bad input,\n3 another live run holds the milestone, 130 interrupted (run again to resume).\n`,
     )
     .action(lazy(() => import('./commands/run.js')));
 

@@ -84,7 +84,9 @@ export function reconcileWithGit(
     }
   }
   for (const task of store.tasks(milestoneId)) {
-    const commit = merged.get(task.id);
+    // A merge the task was requeued after no longer counts as the task's.
+    const found = merged.get(task.id);
+    const commit = found !== undefined && found !== task.superseded ? found : undefined;
     if (commit) {
       if (task.state !== 'done' || task.merge_commit !== commit) {
         events.push({

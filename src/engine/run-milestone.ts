@@ -13,6 +13,7 @@ import { milestoneBranch } from './names.js';
 import { openStore } from './open-store.js';
 import { preflight, profilesInUse } from './preflight.js';
 import { mergedTasksOnBranch, reconcileWithGit } from './reconcile.js';
+import { planMilestone } from './plan-milestone.js';
 import { stopStrayAgents } from './strays.js';
 import type { RunReporter } from './reporter.js';
 import { agentChainOf, agentNameOf, settingsFor, type RunContext } from './run-context.js';
@@ -22,6 +23,8 @@ export interface RunOptions {
   cwd: string;
   milestone: string;
   concurrency?: number;
+  /** Run finished tasks again whose definition changed since they were done. */
+  rerunChanged?: boolean;
   reporter: RunReporter;
   signal: AbortSignal;
   graceMs?: number;
@@ -31,23 +34,6 @@ export interface RunSummary {
   milestone: { id: string; title: string; branch: string; state: MilestoneState };
   tasks: TaskRow[];
   interrupted: boolean;
-}
-
-function planMilestone(store: Store, loaded: LoadedMilestone, branch: string): void {
-  const { spec, config } = loaded;
-  store.append({
-    type: 'milestone.planned',
-    milestone: spec.id,
-    title: spec.title,
-    branch,
-    base: spec.base,
-    specFile: spec.file,
-    tasks: spec.tasks.map((task) => ({
-      id: task.id,
-      title: task.title,
-      agent: agentNameOf({ config }, task),
-    })),
-  });
 }
 
 function finalState(states: Map<string, TaskState>, interrupted: boolean): MilestoneState {
@@ -77,7 +63,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         );
       }
       const branch = known?.branch ?? milestoneBranch(spec.id, slugify(spec.title));
-      planMilestone(store, loaded, branch);
+      planMilestone(store, loaded, branch, options.rerunChanged === true, options.reporter);
       const { head, created } = await ensureBranch(repo.root, branch, spec.base);
       if (created) store.append({ type: 'milestone.branched', milestone: spec.id, branch, start: head });
       const since = created ? head : (known?.start_commit ?? spec.base);

@@ -15,7 +15,8 @@ export type CairnEvent =
       branch: string;
       base: string;
       specFile: string;
-      tasks: { id: string; title: string; agent: string }[];
+      /** `definition`: a hash of what the task asks for, to notice edits after it was done. */
+      tasks: { id: string; title: string; agent: string; definition?: string }[];
     }
   | { type: 'milestone.branched'; milestone: string; branch: string; start: string }
   | { type: 'run.started'; milestone: string; run: string; pid: number; host: string; concurrency: number }
@@ -31,7 +32,15 @@ export type CairnEvent =
       blockedBy?: string;
     }
   /** A person asked for a failed or blocked task to run again (`cairn retry`, `cairn unblock`). */
-  | { type: 'task.requeued'; milestone: string; task: string; start: 'fresh' | 'check-only'; reason: string }
+  | {
+      type: 'task.requeued';
+      milestone: string;
+      task: string;
+      start: 'fresh' | 'check-only';
+      reason: string;
+      /** For a done task run again: its merge, which no longer counts as the task's. */
+      supersedes?: string;
+    }
   | {
       type: 'attempt.started';
       milestone: string;

@@ -15,13 +15,16 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
       ).run(event.milestone, event.title, event.branch, event.base, event.specFile, at);
       const upsert = statement(
         db,
-        `INSERT INTO tasks (milestone, id, seq, title, state, agent, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', ?, ?)
+        `INSERT INTO tasks (milestone, id, seq, title, state, agent, definition, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)
          ON CONFLICT (milestone, id) DO UPDATE SET seq = excluded.seq, title = excluded.title,
-           agent = CASE WHEN tasks.attempts = 0 THEN excluded.agent ELSE tasks.agent END`,
+           agent = CASE WHEN tasks.attempts = 0 THEN excluded.agent ELSE tasks.agent END,
+           definition = CASE WHEN tasks.state IN ('done', 'skipped') THEN tasks.definition
+                             ELSE excluded.definition END`,
       );
+      // A finished task keeps the definition it was finished with, so later edits show.
       event.tasks.forEach((task, index) =>
-        upsert.run(event.milestone, task.id, index, task.title, task.agent, at),
+        upsert.run(event.milestone, task.id, index, task.title, task.agent, task.definition ?? null, at),
       );
       return;
     }
@@ -62,9 +65,19 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
     case 'task.requeued':
       statement(
         db,
-        `UPDATE tasks SET state = 'pending', reason = ?, blocked_by = NULL, resume = ?, updated_at = ?
+        `UPDATE tasks SET state = 'pending', reason = ?, blocked_by = NULL, resume = ?,
+           superseded = COALESCE(?, superseded), merge_commit = CASE WHEN ? IS NULL THEN merge_commit END,
+           updated_at = ?
          WHERE milestone = ? AND id = ?`,
-      ).run(event.reason, event.start, at, event.milestone, event.task);
+      ).run(
+        event.reason,
+        event.start,
+        event.supersedes ?? null,
+        event.supersedes ?? null,
+        at,
+        event.milestone,
+        event.task,
+      );
       return;
     case 'attempt.started':
       statement(

@@ -47,6 +47,8 @@ const migrations: string[] = [
     reason TEXT,
     blocked_by TEXT,
     resume TEXT,
+    definition TEXT,
+    superseded TEXT,
     updated_at TEXT NOT NULL,
     PRIMARY KEY (milestone, id)
   );

@@ -28,6 +28,10 @@ export interface TaskRow {
   blocked_by: string | null;
   /** How the next attempt starts, when a person requeued the task. */
   resume: 'fresh' | 'check-only' | null;
+  /** Hash of the definition the task's state belongs to (prompt, files, acceptance, dependencies). */
+  definition: string | null;
+  /** A merge of this task that no longer counts, because the task was requeued after it. */
+  superseded: string | null;
   updated_at: string;
 }
 

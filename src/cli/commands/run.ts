@@ -33,7 +33,10 @@ export function interruptOnSignals(reporter: { onNotice(message: string): void }
   };
 }
 
-export default async function run(milestone: string, options: { concurrency?: number }): Promise<number> {
+export default async function run(
+  milestone: string,
+  options: { concurrency?: number; rerunChanged?: boolean },
+): Promise<number> {
   const reporter = createConsoleReporter();
   const interrupt = interruptOnSignals(reporter);
   try {
@@ -43,6 +46,7 @@ export default async function run(milestone: string, options: { concurrency?: nu
       reporter,
       signal: interrupt.signal,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      rerunChanged: options.rerunChanged === true,
     });
     reporter.finish();
     process.stdout.write(
