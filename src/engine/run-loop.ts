@@ -80,18 +80,18 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       state,
       reason ? { reason } : {},
     );
-  const markReady = (ids: string[]) => {
-    if (ids.length === 0) return;
-    store.append(ids.map((task) => ({ type: 'task.state', milestone, task, state: 'ready' }) as CairnEvent));
+  const readyEvents = (ids: string[]): CairnEvent[] =>
+    ids.map((task) => ({ type: 'task.state', milestone, task, state: 'ready' }));
+  const reportReady = (ids: string[]) => {
     for (const id of ids) {
       states.set(id, 'ready');
-      reporter.onTaskState({
-        task: id,
-        state: 'ready',
-        agent: agentOf(id),
-        attempt: attempts.get(id) ?? 0,
-      });
+      reporter.onTaskState({ task: id, state: 'ready', agent: agentOf(id), attempt: attempts.get(id) ?? 0 });
     }
+  };
+  const markReady = (ids: string[]) => {
+    if (ids.length === 0) return;
+    store.append(readyEvents(ids));
+    reportReady(ids);
   };
   const strand = (id: string) => {
     const reason = `dependency ${id} is ${states.get(id)}`;
@@ -113,23 +113,26 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     return result;
   };
 
-  const mergeAndFinish = async (task: TaskSpec, head: string) => {
-    setState(task.id, 'merging');
+  const mergeAndFinish = async (task: TaskSpec, head: string, carried: CairnEvent[] = []) => {
+    journal(
+      [...carried, { type: 'task.state', milestone, task: task.id, state: 'merging' }],
+      task.id,
+      'merging',
+    );
     const merged = await enqueueMerge(task, head);
     if (merged.kind === 'merged') {
+      // The merge and the tasks it releases are one transaction: fewer commits on the hot path.
+      const released = schedule.finish(task.id);
       journal(
-        [{ type: 'task.merged', milestone, task: task.id, commit: merged.commit, head: merged.head }],
+        [
+          { type: 'task.merged', milestone, task: task.id, commit: merged.commit, head: merged.head },
+          ...readyEvents(released),
+        ],
         task.id,
         'done',
         { commit: merged.commit },
       );
-      // Tasks still failed or blocked from an earlier run wait for a person (cairn retry|skip|unblock);
-      // what depends on them cannot start.
-      for (const task of options.tasks) {
-        const state = states.get(task.id);
-        if (state === 'failed' || state === 'blocked') strand(task.id);
-      }
-      markReady(schedule.finish(task.id));
+      reportReady(released);
     } else {
       setState(task.id, 'blocked', merged.reason);
       strand(task.id);
@@ -140,6 +143,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     const resume = options.resume?.get(task.id);
     if (resume?.kind === 'merge') return mergeAndFinish(task, resume.head);
     const agents = options.agentsOf(task);
+    const carried: CairnEvent[] = [];
     const last = await runAttempts(task, {
       executor,
       signal,
@@ -163,7 +167,12 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
         );
         return attempt;
       },
-      end: (attempt, result) => store.append(attemptEnded(milestone, task.id, attempt, result)),
+      // A success is journaled with the move to the merge queue that follows it at once.
+      end: (attempt, result) => {
+        const event = attemptEnded(milestone, task.id, attempt, result);
+        if (result.outcome === 'succeeded') carried.push(event);
+        else store.append(event);
+      },
       hooks: (attempt) => ({
         onPid: (pid) => store.append({ type: 'attempt.pid', milestone, task: task.id, attempt, pid }),
         onCommitted: (head) =>
@@ -176,7 +185,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       setState(task.id, 'failed', last.reason);
       return strand(task.id);
     }
-    return mergeAndFinish(task, last.head);
+    return mergeAndFinish(task, last.head, carried);
   };
 
   const start = () => {
@@ -197,6 +206,12 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     }
   };
 
+  // Tasks still failed or blocked from an earlier run wait for a person (cairn retry|skip|unblock);
+  // what depends on them cannot start.
+  for (const task of options.tasks) {
+    const state = states.get(task.id);
+    if (state === 'failed' || state === 'blocked') strand(task.id);
+  }
   markReady(
     options.tasks
       .filter((task) => states.get(task.id) === 'pending' && isReadyNow(task, states))

@@ -152,7 +152,8 @@ echo done > stubborn.txt`,
     const run = startCairn(root, ['run', '001']);
     await waitFor('the agent to start', () => existsSync(path.join(scratch, 'started')));
     agentPids.push(Number(readFileSync(path.join(scratch, 'pids'), 'utf8').trim()));
-    expect(processesMatching(`sleep ${tag}`)).toHaveLength(1);
+    // `started` is written just before the sleep begins: wait for the sleep itself.
+    await waitFor('the agent to sleep', () => processesMatching(`sleep ${tag}`).length === 1);
     process.kill(run.child.pid!, 'SIGINT');
     const result = await run.done;
     expect(result.code).toBe(130);
