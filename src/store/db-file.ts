@@ -31,11 +31,34 @@ function pageSizeOf(header: Buffer): number | undefined {
   return size >= 512 && size <= 65_536 && (size & (size - 1)) === 0 ? size : undefined;
 }
 
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 /**
  * Checks a database file without opening it with SQLite: opening would replay or delete the
- * -wal/-shm files and with them the evidence of what happened.
+ * -wal/-shm files and with them the evidence of what happened. The files are looked at one by
+ * one, so a process opening or closing the database at that moment can look like damage for an
+ * instant; damage lasts, so a verdict of damage is confirmed by looking again.
  */
 export function inspectDbFile(file: string): DbFileState {
+  let state = inspectOnce(file);
+  for (let look = 0; state.kind === 'damaged' && look < 3; look++) {
+    sleepSync(25);
+    state = inspectOnce(file);
+  }
+  return state;
+}
+
+function inspectOnce(file: string): DbFileState {
+  try {
+    return inspectFiles(file);
+  } catch (error) {
+    // Moved or deleted between two looks.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    throw error;
+  }
+}
+
+function inspectFiles(file: string): DbFileState {
   if (!existsSync(file)) return { kind: 'missing' };
   const size = statSync(file).size;
   // A crash between creating the file and writing its first page leaves it empty: nothing lost.
@@ -56,7 +79,8 @@ export function inspectDbFile(file: string): DbFileState {
   if (!wal && existsSync(`${file}-shm`)) {
     return {
       kind: 'damaged',
-      reason: 'its write-ahead log (state.db-wal) was removed while state.db-shm remains; recent changes are lost',
+      reason:
+        'its write-ahead log (state.db-wal) was removed while state.db-shm remains; recent changes are lost',
     };
   }
   // The page count in the header is trustworthy only when it was written by the same change (offsets 24 and 92).
@@ -75,7 +99,8 @@ export function inspectDbFile(file: string): DbFileState {
 export function isCorruptionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')) return true;
+  if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB'))
+    return true;
   return /file is not a database|database disk image is malformed/i.test(error.message);
 }
 
@@ -98,7 +123,9 @@ export function probeDatabase(file: string, check: 'quick_check' | 'integrity_ch
     const rows = db.pragma(`${check}(20)`) as Record<string, string>[];
     const problems = rows.map((row) => Object.values(row)[0] ?? '').filter((line) => line !== 'ok');
     const schemaVersion = db.pragma('user_version', { simple: true }) as number;
-    const { count } = db.prepare("SELECT count(*) AS count FROM sqlite_master WHERE type = 'table'").get() as {
+    const { count } = db
+      .prepare("SELECT count(*) AS count FROM sqlite_master WHERE type = 'table'")
+      .get() as {
       count: number;
     };
     return { problems, schemaVersion, tables: count };

@@ -28,7 +28,7 @@ function asDamaged(error: unknown, file: string): unknown {
 }
 
 /** Every store call, with SQLite corruption errors turned into a StateDamagedError. */
-function guardStore(store: Store, file: string): Store {
+export function guardStore(store: Store, file: string): Store {
   const guarded = {} as Record<string, unknown>;
   for (const [name, value] of Object.entries(store)) {
     const method = value as (...args: unknown[]) => unknown;
@@ -54,7 +54,8 @@ export function openCheckedStore(file: string, options: SqliteStoreOptions = {})
   if (state.kind === 'present' && state.size <= QUICK_CHECK_LIMIT) {
     const probe = probeDatabase(file, 'quick_check');
     if (probe.problems.length > 0) {
-      throw new StateDamagedError(file, `SQLite's quick_check failed: ${probe.problems[0] ?? ''}`);
+      const first = (probe.problems[0] ?? '').replace(/\s+/g, ' ').trim();
+      throw new StateDamagedError(file, `SQLite's quick_check failed: ${first}`);
     }
   }
   try {

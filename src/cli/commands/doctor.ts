@@ -3,12 +3,18 @@ import type { Finding, FindingStatus } from '../../engine/doctor/types.js';
 import { EXIT } from '../../shared/errors.js';
 import { paint, printJson, type Color } from '../output.js';
 
-const marks: Record<FindingStatus, [string, Color]> = { ok: ['✓', 'green'], warn: ['!', 'yellow'], error: ['✗', 'red'] };
+const marks: Record<FindingStatus, [string, Color]> = {
+  ok: ['✓', 'green'],
+  warn: ['!', 'yellow'],
+  error: ['✗', 'red'],
+};
 
 function renderFinding(finding: Finding, color: boolean): string {
   const [mark, tint] = marks[finding.status];
   const line = `${paint(tint, mark, color)} ${finding.check.padEnd(9)} ${finding.message}`;
-  return finding.fix && finding.status !== 'ok' ? `${line}\n${' '.repeat(12)}${paint('cyan', 'fix:', color)} ${finding.fix}` : line;
+  return finding.fix && finding.status !== 'ok'
+    ? `${line}\n${' '.repeat(12)}${paint('cyan', 'fix:', color)} ${finding.fix}`
+    : line;
 }
 
 /** The report as a person reads it: repairs first, then one line per finding, then a summary. */
@@ -17,7 +23,9 @@ export function renderReport(report: DoctorReport, repairAsked: boolean, color =
   if (report.repaired.length > 0) {
     lines.push('Repaired:');
     for (const entry of report.repaired) {
-      lines.push(`  ${entry.ok ? paint('green', '✓', color) : paint('red', '✗', color)} ${entry.check.padEnd(9)} ${entry.message}`);
+      lines.push(
+        `  ${entry.ok ? paint('green', '✓', color) : paint('red', '✗', color)} ${entry.check.padEnd(9)} ${entry.message}`,
+      );
     }
     lines.push('', 'After repair:');
   }
@@ -29,7 +37,8 @@ export function renderReport(report: DoctorReport, repairAsked: boolean, color =
   if (errors === 0 && warnings === 0) lines.push('All checks passed.');
   else {
     const fixable = report.findings.some((f) => f.repair && f.status !== 'ok');
-    const next = fixable && !repairAsked ? ' Run `cairn doctor --repair` to fix what can be fixed safely.' : '';
+    const next =
+      fixable && !repairAsked ? ' Run `cairn doctor --repair` to fix what can be fixed safely.' : '';
     lines.push(`${count(errors, 'error')}, ${count(warnings, 'warning')}.${next}`);
   }
   return lines.join('\n');

@@ -67,7 +67,9 @@ export function findAgentSessions(table: ProcessTable, stateDir: string): AgentS
 /** "2 agent(s) (5 processes)": agents are process groups, helpers included. */
 export function describeAgents(entry: Pick<AgentSession, 'groups' | 'pids'>): string {
   const agents = entry.groups.length || entry.pids.length;
-  return agents === entry.pids.length ? `${agents} agent(s)` : `${agents} agent(s) (${entry.pids.length} processes)`;
+  return agents === entry.pids.length
+    ? `${agents} agent(s)`
+    : `${agents} agent(s) (${entry.pids.length} processes)`;
 }
 
 /**

@@ -15,6 +15,12 @@ export function describeGitWork(milestones: MilestoneInGit[]): string {
     .join(', ');
 }
 
+/** SQLite's first few complaints; a damaged page often yields a screenful. */
+function summarize(problems: string[]): string {
+  const shown = problems.slice(0, 3).map((line) => line.replace(/\s+/g, ' ').trim());
+  return problems.length > 3 ? `${shown.join('; ')}; … (${problems.length - 3} more)` : shown.join('; ');
+}
+
 function lostOrEmpty(what: string, inGit: MilestoneInGit[], health: DbHealth) {
   if (inGit.length === 0) {
     return { health, findings: [finding('database', 'ok', `${what}; no milestone has run yet`)] };
@@ -47,7 +53,7 @@ export function checkDatabase(
   let full: DbProbe;
   try {
     const quick = probeDatabase(file, 'quick_check');
-    if (quick.problems.length > 0) return damaged(`quick_check: ${quick.problems.join('; ')}`);
+    if (quick.problems.length > 0) return damaged(`quick_check: ${summarize(quick.problems)}`);
     full = probeDatabase(file, 'integrity_check');
   } catch (error) {
     // Not damage (that is reported above) but something in the way: permissions, a lock.
@@ -59,7 +65,7 @@ export function checkDatabase(
       ],
     };
   }
-  if (full.problems.length > 0) return damaged(`integrity_check: ${full.problems.join('; ')}`);
+  if (full.problems.length > 0) return damaged(`integrity_check: ${summarize(full.problems)}`);
   if (full.schemaVersion > SCHEMA_VERSION) {
     return {
       health: 'newer',

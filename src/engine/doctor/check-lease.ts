@@ -1,15 +1,23 @@
+import { processStartTicks } from '../../shared/proc.js';
 import type { LeaseRow } from '../../store/read-leases.js';
 import { finding, type Finding } from './types.js';
+import { isRunning } from './processes.js';
 
 export interface LeaseWorld {
   host: string;
   now: number;
-  isRunning: (pid: number) => boolean;
+  /** Whether the holder runs; `started` (its start time, when recorded) tells a reused pid apart. */
+  isRunning: (pid: number, started?: string | null) => boolean;
+}
+
+/** The lease holder's process is alive and, when its start time was recorded, the same process. */
+export function isHolderRunning(pid: number, started?: string | null): boolean {
+  return isRunning(pid) && (!started || processStartTicks(pid) === started);
 }
 
 /** On this host the process table decides; elsewhere only the heartbeat's expiry can. */
 export function isLeaseLive(lease: LeaseRow, world: LeaseWorld): boolean {
-  return lease.host === world.host ? world.isRunning(lease.pid) : lease.expires_at > world.now;
+  return lease.host === world.host ? world.isRunning(lease.pid, lease.started) : lease.expires_at > world.now;
 }
 
 /** Each milestone lease: held by a live run (fine) or left by a dead one (stale; --repair releases it). */
@@ -28,7 +36,9 @@ export function checkLeases(leases: LeaseRow[] | undefined, world: LeaseWorld): 
     }
     const why =
       lease.host === world.host
-        ? `process ${lease.pid} is gone`
+        ? world.isRunning(lease.pid)
+          ? `pid ${lease.pid} now belongs to another program`
+          : `process ${lease.pid} is gone`
         : `it expired at ${new Date(lease.expires_at).toISOString()}`;
     return finding(
       'lease',

@@ -6,9 +6,9 @@ import { readLeases } from '../../store/read-leases.js';
 import type { Store } from '../../store/types.js';
 import { stateDbFile } from '../names.js';
 import { openStore } from '../open-store.js';
-import { isLeaseLive } from './check-lease.js';
+import { isHolderRunning, isLeaseLive } from './check-lease.js';
 import type { MilestoneInGit } from './milestones.js';
-import { isRunning, processesWithOpen, readProcessTable } from './processes.js';
+import { processesWithOpen, readProcessTable } from './processes.js';
 import { syncEvents } from './sync-events.js';
 import type { Repaired } from './types.js';
 
@@ -49,9 +49,12 @@ export function moveWorktreeAside(stateDir: string, dir: string): Repaired {
 }
 
 function describeSync(milestone: MilestoneInGit, merged: string[], landed: boolean): string {
-  const pending = milestone.tasks.map((task) => task.id).filter((id) => !merged.includes(id));
+  // In plan order, which a reader knows, not merge order, which depends on timing.
+  const ids = milestone.tasks.map((task) => task.id);
+  const done = ids.filter((id) => merged.includes(id));
+  const pending = ids.filter((id) => !merged.includes(id));
   const parts = [
-    `${merged.length} of ${milestone.tasks.length} task(s) done${merged.length > 0 ? ` (${merged.join(', ')})` : ''}`,
+    `${done.length} of ${ids.length} task(s) done${done.length > 0 ? ` (${done.join(', ')})` : ''}`,
   ];
   if (pending.length > 0) parts.push(`pending: ${pending.join(', ')}`);
   if (landed) parts.push(`landed on ${milestone.base} at ${milestone.history?.landed?.slice(0, 12) ?? ''}`);
@@ -99,7 +102,7 @@ export function rebuildState(repo: RepoPaths, file: string, milestones: Mileston
 /** Records what git shows and the journal lacks, for milestones no live run holds. */
 export function syncMilestones(repo: RepoPaths, milestones: MilestoneInGit[]): Repaired[] {
   const leases = readLeases(stateDbFile(repo.stateDir));
-  const world = { host: hostname(), now: Date.now(), isRunning };
+  const world = { host: hostname(), now: Date.now(), isRunning: isHolderRunning };
   const store = openStore(repo);
   try {
     return milestones.map((milestone) => {
@@ -135,7 +138,7 @@ export function releaseLease(repo: RepoPaths, file: string, milestone: string, r
       ok: true,
       message: `the lease of run ${run} on milestone ${milestone} was already released`,
     };
-  if (isLeaseLive(lease, { host: hostname(), now: Date.now(), isRunning })) {
+  if (isLeaseLive(lease, { host: hostname(), now: Date.now(), isRunning: isHolderRunning })) {
     return {
       check: 'lease',
       ok: false,

@@ -9,11 +9,11 @@ import { checkDatabase } from './check-database.js';
 import { checkDisk, DEFAULT_DISK, type DiskThresholds } from './check-disk.js';
 import { checkGit } from './check-git.js';
 import { checkJournal } from './check-journal.js';
-import { checkLeases, isLeaseLive } from './check-lease.js';
+import { checkLeases, isHolderRunning, isLeaseLive } from './check-lease.js';
 import { checkLocks } from './check-locks.js';
 import { checkWorktrees } from './check-worktrees.js';
-import { readMilestonesInGit, type MilestonesInGit } from './milestones.js';
-import { isRunning, readProcessTable } from './processes.js';
+import { readMilestonesInGit } from './milestones.js';
+import { readProcessTable } from './processes.js';
 import { applyRepairs } from './repair.js';
 import type { Examination, Finding, Repaired } from './types.js';
 
@@ -37,7 +37,7 @@ async function repoDirs(repo: RepoPaths): Promise<string[]> {
   return [...new Set([repo.root, repo.commonDir, repo.stateDir, ...worktrees.map((entry) => entry.path)])];
 }
 
-/** Runs every check once; only reads (opening the database may fold its log back into it). */
+/** Runs every check once; changes nothing beyond what opening a sound database does (fold in its log, migrate). */
 export async function examine(repo: RepoPaths, options: Pick<DoctorOptions, 'disk'>): Promise<Examination> {
   const file = stateDbFile(repo.stateDir);
   const milestones = await readMilestonesInGit(repo.root);
@@ -45,7 +45,7 @@ export async function examine(repo: RepoPaths, options: Pick<DoctorOptions, 'dis
   const healthy = database.health === 'healthy';
   const absent = database.health === 'missing' || database.health === 'empty';
   const leases: LeaseRow[] | undefined = healthy ? readLeases(file) : absent ? [] : undefined;
-  const world = { host: hostname(), now: Date.now(), isRunning };
+  const world = { host: hostname(), now: Date.now(), isRunning: isHolderRunning };
   const live = leases?.filter((lease) => isLeaseLive(lease, world));
   let journal: Finding[] = [];
   if (healthy) {
@@ -70,7 +70,7 @@ export async function examine(repo: RepoPaths, options: Pick<DoctorOptions, 'dis
   return { findings, milestones, repoDirs: dirs };
 }
 
-const repairable = (findings: Finding[]) => findings.some((f) => f.repair && f.status !== 'ok');
+const repairKey = (finding: Finding) => (finding.repair ? JSON.stringify(finding.repair) : undefined);
 
 /**
  * `cairn doctor`: checks git, the state database and journal, leases, stray agents, worktrees,
@@ -84,8 +84,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const repo = await resolveRepo(options.cwd);
   let exam = await examine(repo, options);
   const repaired: Repaired[] = [];
-  for (let round = 0; options.repair && round < 2 && repairable(exam.findings); round++) {
-    repaired.push(...(await applyRepairs(repo, exam, options.graceMs ?? 2_000)));
+  const tried = new Set<string>();
+  for (let round = 0; options.repair && round < 2; round++) {
+    // A repair that did not take the first time is reported, not tried again.
+    const fresh = exam.findings.filter((f) => f.status !== 'ok' && repairKey(f) && !tried.has(repairKey(f)!));
+    if (fresh.length === 0) break;
+    fresh.forEach((f) => tried.add(repairKey(f)!));
+    repaired.push(...(await applyRepairs(repo, { ...exam, findings: fresh }, options.graceMs ?? 2_000)));
     exam = await examine(repo, options);
   }
   const findings = [git, ...exam.findings];
