@@ -4,11 +4,11 @@ import { ensureBranch } from '../git/refs.js';
 import { resolveRepo } from '../git/repo.js';
 import { slugify } from '../spec/index.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
-import type { Store, TaskRow } from '../store/types.js';
+import type { TaskRow } from '../store/types.js';
 import { InputError } from '../shared/errors.js';
 import { newRunId, takeLease } from './lease.js';
 import { createGitExecutor } from './git-executor.js';
-import { loadMilestone, type LoadedMilestone } from './load.js';
+import { loadMilestone } from './load.js';
 import { milestoneBranch } from './names.js';
 import { openStore } from './open-store.js';
 import { preflight, profilesInUse } from './preflight.js';
@@ -16,7 +16,7 @@ import { mergedTasksOnBranch, reconcileWithGit } from './reconcile.js';
 import { planMilestone } from './plan-milestone.js';
 import { stopStrayAgents } from './strays.js';
 import type { RunReporter } from './reporter.js';
-import { agentChainOf, agentNameOf, settingsFor, type RunContext } from './run-context.js';
+import { agentChainOf, settingsFor, type RunContext } from './run-context.js';
 import { runLoop } from './run-loop.js';
 
 export interface RunOptions {
