@@ -15,6 +15,7 @@ import { preflight, profilesInUse } from './preflight.js';
 import { mergedTasksOnBranch, reconcileWithGit } from './reconcile.js';
 import { planMilestone } from './plan-milestone.js';
 import { stopStrayAgents } from './strays.js';
+import { removeFinishedWorktrees } from './tidy-worktrees.js';
 import type { RunReporter } from './reporter.js';
 import { agentChainOf, settingsFor, type RunContext } from './run-context.js';
 import { runLoop } from './run-loop.js';
@@ -70,6 +71,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
       const merged = await mergedTasksOnBranch(repo.root, spec.id, branch, since);
       const { notices, resume, strays } = reconcileWithGit(store, spec.id, merged);
       await stopStrayAgents(strays, options.reporter);
+      await removeFinishedWorktrees({ repo, spec }, store);
       notices.forEach((notice) => options.reporter.onNotice(notice));
       const concurrency = options.concurrency ?? config.defaults.concurrency;
       store.append({
