@@ -1,42 +1,63 @@
-import { statSync, watch, type FSWatcher } from 'node:fs';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { runProcess } from '../shared/process.js';
 
 /**
- * Notices whether a running agent is doing anything: its log growing or files changing in
- * its worktree. `idleFor()` is the time since the last sign of life.
+ * Notices whether a running agent is doing anything: its log growing, or its worktree's
+ * changed files changing. The worktree is only looked at (one read-only `git status`) once
+ * the log has been quiet for a while, so a chatty agent costs nothing; a full recursive file
+ * watch would walk the whole tree at every start, which is slow on large repositories.
  */
 export interface ActivityProbe {
-  idleFor(): number;
-  close(): void;
+  /** Milliseconds since the last sign of life; `lookAfterMs` of quiet log triggers a worktree look. */
+  idleFor(lookAfterMs: number): Promise<number>;
 }
 
 export function watchActivity(
   logFile: string,
   dir: string | undefined,
-  now: () => number = Date.now,
+  now: () => number = () => performance.now(),
 ): ActivityProbe {
   let last = now();
   let logSize = -1;
-  let watcher: FSWatcher | undefined;
-  try {
-    // Recursive watching is native on Linux since Node 20; where it is missing, output alone counts.
-    watcher = dir ? watch(dir, { recursive: true }, () => (last = now())) : undefined;
-    watcher?.on('error', () => watcher?.close());
-  } catch {
-    watcher = undefined;
-  }
+  let fingerprint: string | undefined;
   return {
-    idleFor() {
+    async idleFor(lookAfterMs) {
       const size = sizeOf(logFile);
       if (size !== logSize) {
         logSize = size;
         last = now();
+      } else if (dir && now() - last >= lookAfterMs) {
+        const current = await worktreeFingerprint(dir);
+        if (fingerprint !== undefined && current !== fingerprint) last = now();
+        fingerprint = current;
       }
       return now() - last;
     },
-    close() {
-      watcher?.close();
-    },
   };
+}
+
+/** The worktree's changed paths with their modification times: it changes when files do. */
+async function worktreeFingerprint(dir: string): Promise<string> {
+  const result = await runProcess('git', ['status', '--porcelain', '-z', '--untracked-files=all'], {
+    cwd: dir,
+    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+  }).catch(() => undefined);
+  if (!result || result.code !== 0) return 'unreadable';
+  const entries = result.stdout.split('\0').filter(Boolean);
+  const times = entries.map((entry) => {
+    const file = path.join(dir, entry.slice(3));
+    return `${entry}@${mtimeOf(file)}`;
+  });
+  return times.join('\n');
+}
+
+function mtimeOf(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
 }
 
 function sizeOf(file: string): number {

@@ -42,8 +42,8 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * after the grace period.
  */
 export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
-  const started = Date.now();
-  const elapsed = () => Date.now() - started;
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
   mkdirSync(path.dirname(launch.logFile), { recursive: true });
   const log = openSync(launch.logFile, 'a');
   const [file = '', ...args] = launch.argv;
@@ -70,11 +70,19 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
     const timer = setTimeout(() => stop('timeout'), launch.timeoutMs);
     const activity = launch.stallMs ? watchActivity(launch.logFile, launch.activityDir) : undefined;
     const stallMs = launch.stallMs ?? 0;
+    let probing = false;
     const stallTimer = activity
       ? setInterval(
           () => {
-            idleMs = activity.idleFor();
-            if (idleMs >= stallMs) stop('stalled');
+            if (probing) return;
+            probing = true;
+            void activity
+              .idleFor(stallMs / 2)
+              .then((idle) => {
+                idleMs = idle;
+                if (idleMs >= stallMs) stop('stalled');
+              })
+              .finally(() => (probing = false));
           },
           Math.min(5_000, Math.max(50, stallMs / 4)),
         )
@@ -88,7 +96,6 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
       finished = true;
       clearTimeout(timer);
       clearInterval(stallTimer);
-      activity?.close();
       if (killTimer) clearTimeout(killTimer);
       launch.signal?.removeEventListener('abort', onAbort);
       // Helpers the agent left behind in its group must not outlive the attempt.

@@ -115,6 +115,42 @@ export function createProgram(): Command {
   ).action(lazy(() => import('./commands/unblock.js')));
 
   program
+    .command('resume')
+    .description(
+      'resume a milestone from its best checkpoint (a `cairn run`); --explain only shows the choice',
+    )
+    .argument('<milestone>', 'milestone id, id-slug or spec file')
+    .option(
+      '--explain',
+      'list the checkpoints (validated against git, scored) and the chosen one; run nothing',
+    )
+    .option('--json', 'with --explain: print { milestone, candidates, chosen, why }')
+    .addOption(new Option('-c, --concurrency <n>', 'agents at once').argParser(parsePositiveInt))
+    .addHelpText(
+      'after',
+      `${examples(['cairn resume 001 --explain', 'cairn resume 001 --explain --json', 'cairn resume 001'])}\nScores: completeness (tasks and heads recorded), consistency (commits exist, the branch\nhead is the checkpoint's or descends from it), confidence (settled moment, little replay).\nBands: excellent >= 0.9, good >= 0.75, acceptable >= 0.5, poor below or when the head left the branch.\n`,
+    )
+    .action(lazy(() => import('./commands/resume.js')));
+
+  program
+    .command('rollback')
+    .description(
+      'move the milestone branch back to a checkpoint or commit and requeue the tasks merged after it',
+    )
+    .argument('<milestone>', 'milestone id, id-slug or spec file')
+    .option(
+      '--to <checkpoint|commit>',
+      'a checkpoint id (see cairn resume --explain) or a commit on the branch (default: the latest checkpoint before the head)',
+    )
+    .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
+    .option('--json', 'print { milestone, from, to, checkpoint, applied, requeued, removed }')
+    .addHelpText(
+      'after',
+      `${examples(['cairn rollback 001', 'cairn rollback 001 --to 3 --yes', 'cairn rollback 001 --to 4f2a9c1 --yes', 'cairn run 001'])}\nThe branch moves by compare-and-swap; requeued tasks keep their branches and get a fresh\nattempt on the next run. Exit codes: 0 done or cancelled, 2 bad target, landed milestone\nor not confirmed, 3 a live run holds the milestone.\n`,
+    )
+    .action(lazy(() => import('./commands/rollback.js')));
+
+  program
     .command('land')
     .description('run integration on the milestone merged with the latest base, then merge it into base')
     .argument('<milestone>', 'milestone id, id-slug or spec file')

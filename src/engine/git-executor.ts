@@ -1,8 +1,8 @@
-import type { TaskExecutor } from './attempt-types.js';
+import type { AttemptResult, TaskExecutor } from './attempt-types.js';
 import { mergeTask, type HeadTracker } from './merge-task.js';
 import { attemptLog } from './names.js';
 import { agentNameOf, type RunContext } from './run-context.js';
-import { runTaskAttempt } from './task-attempt.js';
+import { firstLines, runTaskAttempt } from './task-attempt.js';
 
 /** The real executor: agents in git worktrees, merges through merge-tree and compare-and-swap. */
 export function createGitExecutor(context: RunContext, tracker: HeadTracker): TaskExecutor {
@@ -11,7 +11,16 @@ export function createGitExecutor(context: RunContext, tracker: HeadTracker): Ta
     logFile: (task, attempt) => attemptLog(context.repo.stateDir, context.run, task.id, attempt),
     attempt(task, attempt, hooks) {
       lastAttempt.set(task.id, { number: attempt, agent: hooks.agent });
-      return runTaskAttempt(context, task, attempt, tracker.current, hooks);
+      // A git fault during an attempt (a lock, a vanished worktree) fails that attempt, which the
+      // retry policy handles, rather than the task.
+      return runTaskAttempt(context, task, attempt, tracker.current, hooks).catch(
+        (error: unknown): AttemptResult => ({
+          outcome: 'failed',
+          reason: `git failed during the attempt: ${firstLines(error instanceof Error ? error.message : String(error))}`,
+          exitCode: null,
+          signal: null,
+        }),
+      );
     },
     merge(task, head) {
       // A task resumed straight into the merge queue has no attempt in this run: use its own profile.

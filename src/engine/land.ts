@@ -12,6 +12,7 @@ import { loadMilestone } from './load.js';
 import { integrationBranch, integrationWorktree } from './names.js';
 import { openStore } from './open-store.js';
 import { newRunId, takeLease } from './lease.js';
+import { captureCheckpoint } from './checkpoints/capture.js';
 import type { RunReporter } from './reporter.js';
 import path from 'node:path';
 
@@ -159,6 +160,7 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
         hint: `Read the log at ${logFile}, fix on ${row.branch}, then run \`cairn land\` again.`,
       });
     }
+    await captureCheckpoint({ repo, store, milestone: spec.id, branch: row.branch, reason: 'before-land' });
     const message = await landMessage(repo.root, spec, tasks, baseHead, integration);
     const tree = await git(repo.root, ['rev-parse', `${integration}^{tree}`]);
     const commit = await commitTree(repo.root, tree, [baseHead, integration], message, env);

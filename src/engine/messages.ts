@@ -7,6 +7,7 @@ export interface MessageContext {
   milestoneId: string;
   run: string;
   task: { id: string; title: string; type: string };
+  attempt?: number;
   agent: AgentProfile;
 }
 
@@ -41,14 +42,24 @@ function trailers(context: MessageContext, extra: [string, string][] = []): [str
 }
 
 /** The commit Cairn writes for what an agent left uncommitted. */
-export function taskCommitMessage(context: MessageContext, changes: FileChange[]): string {
+export function taskCommitMessage(
+  context: MessageContext,
+  changes: FileChange[],
+  progress: '100%' | 'partial' = '100%',
+): string {
   const files = changes
     .slice(0, 30)
     .map((change) => `- ${change.path} (${change.kind === 'untracked' ? 'added' : change.kind})`);
   return formatCommitMessage({
     subject: `${context.task.type}(milestone-${context.milestoneId}): ${context.task.title}`,
     body: [`Changes: ${summarizeChanges(changes)}.`, ...files].join('\n'),
-    trailers: trailers(context, [['Progress', '100%']]),
+    // `Attempt` lets a resumed run recognise the finished work of an attempt it never heard end.
+    trailers: trailers(context, [
+      ['Progress', progress],
+      ...(context.attempt === undefined
+        ? []
+        : ([['Attempt', String(context.attempt)]] as [string, string][])),
+    ]),
   });
 }
 

@@ -96,10 +96,37 @@ describe('reconcileWithGit', () => {
       start('agent'),
       { type: 'attempt.pid', milestone: 'm', task: 'agent', attempt: 1, pid: 999_999 },
     ]);
-    const { resume, strays } = reconcileWithGit(store, 'm', new Map());
+    const { resume } = reconcileWithGit(store, 'm', new Map());
     expect(Object.fromEntries(resume)).toEqual({ checking: { kind: 'check-only' }, agent: { kind: 'keep' } });
-    expect(strays.map((attempt) => attempt.task).sort()).toEqual(['agent', 'checking']);
     expect(store.attempts('m').map((attempt) => attempt.state)).toEqual(['interrupted', 'interrupted']);
+  });
+
+  it('checks, without the agent, finished work committed on the branch that the journal never heard of', () => {
+    const store = storeWith(['crashed', 'failed-before']);
+    store.append([
+      start('crashed'),
+      start('failed-before'),
+      {
+        type: 'attempt.ended',
+        milestone: 'm',
+        task: 'failed-before',
+        attempt: 1,
+        outcome: 'failed',
+        exitCode: null,
+        signal: null,
+        reason: 'acceptance failed',
+      },
+      start('failed-before', 2),
+    ]);
+    const finished = new Map([
+      ['crashed', 1],
+      ['failed-before', 1],
+    ]);
+    const { resume } = reconcileWithGit(store, 'm', new Map(), finished);
+    expect(Object.fromEntries(resume)).toEqual({
+      crashed: { kind: 'check-only' },
+      'failed-before': { kind: 'keep' },
+    });
   });
 
   it('changes nothing when journal and git agree', () => {

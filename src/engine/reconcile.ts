@@ -1,4 +1,5 @@
 import { tryGit } from '../git/git.js';
+import { taskBranch } from './names.js';
 import type { CairnEvent } from '../store/events.js';
 import type { AttemptRow, Store, TaskRow } from '../store/types.js';
 
@@ -37,13 +38,50 @@ export async function mergedTasksOnBranch(
 
 export type ResumePoint = { kind: 'merge'; head: string } | { kind: 'check-only' } | { kind: 'keep' };
 
-/** Where an unfinished task picks up, judged from its last attempt. */
-function resumePointOf(task: TaskRow, last: AttemptRow | undefined): ResumePoint | undefined {
+/**
+ * Task id → attempt number, for unfinished tasks whose branch head is Cairn's own commit of an
+ * attempt's finished work (trailers `Task`, `Progress: 100%`, `Attempt`): a run killed between
+ * that commit and journaling it must not start the agent again.
+ */
+export async function finishedWorkOnBranches(
+  repo: string,
+  milestoneId: string,
+  tasks: TaskRow[],
+): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  const unfinished = tasks.filter(
+    (task) => task.attempts > 0 && !['done', 'skipped', 'failed'].includes(task.state),
+  );
+  for (const task of unfinished) {
+    const format =
+      '%(trailers:key=Task,valueonly)%x1f%(trailers:key=Progress,valueonly)%x1f%(trailers:key=Attempt,valueonly)';
+    const result = await tryGit(repo, [
+      'log',
+      '-1',
+      `--format=${format}`,
+      `refs/heads/${taskBranch(milestoneId, task.id)}`,
+      '--',
+    ]);
+    const [id, progress, attempt] = result.stdout.split('\x1f').map((part) => part.trim());
+    if (result.code === 0 && id === task.id && progress === '100%' && attempt)
+      found.set(task.id, Number(attempt));
+  }
+  return found;
+}
+
+/** Where an unfinished task picks up, judged from its attempts and its branch. */
+function resumePointOf(
+  task: TaskRow,
+  last: AttemptRow | undefined,
+  finishedAttempt: AttemptRow | undefined,
+): ResumePoint | undefined {
   // A person's `cairn retry` or `cairn unblock` says how to start; it wins over the journal.
   if (task.resume === 'check-only') return { kind: 'check-only' };
   if (task.resume === 'fresh') return undefined;
   if (!last) return undefined;
   if (last.state === 'succeeded' && last.head) return { kind: 'merge', head: last.head };
+  // The branch holds an attempt's finished commit, and that attempt did not fail its checks.
+  if (finishedAttempt && finishedAttempt.state !== 'failed') return { kind: 'check-only' };
   // Committed but not (fully) checked: the agent's part is done, only acceptance is owed.
   if ((last.state === 'checking' || last.state === 'interrupted') && last.head) return { kind: 'check-only' };
   if (last.state === 'running' || last.state === 'interrupted') return { kind: 'keep' };
@@ -61,16 +99,17 @@ export function reconcileWithGit(
   store: Store,
   milestoneId: string,
   merged: Map<string, string>,
-): { notices: string[]; resume: Map<string, ResumePoint>; strays: AttemptRow[] } {
+  finishedWork: Map<string, number> = new Map(),
+): { notices: string[]; resume: Map<string, ResumePoint> } {
   const events: CairnEvent[] = [];
   const notices: string[] = [];
   const resume = new Map<string, ResumePoint>();
   const last = new Map<string, AttemptRow>();
-  const strays: AttemptRow[] = [];
+  const byNumber = new Map<string, AttemptRow>();
   for (const attempt of store.attempts(milestoneId)) {
     last.set(attempt.task, attempt);
+    byNumber.set(`${attempt.task}#${attempt.attempt}`, attempt);
     if (attempt.state === 'running' || attempt.state === 'checking') {
-      strays.push(attempt);
       events.push({
         type: 'attempt.ended',
         milestone: milestoneId,
@@ -118,12 +157,17 @@ export function reconcileWithGit(
     if (task.state === 'skipped' || task.state === 'failed') continue;
     // Blocked by a conflict waits for a person; blocked only by a failed dependency is re-judged.
     if (task.state === 'blocked' && !task.blocked_by) continue;
-    const point = resumePointOf(task, last.get(task.id));
+    const finished = finishedWork.get(task.id);
+    const point = resumePointOf(
+      task,
+      last.get(task.id),
+      finished === undefined ? undefined : byNumber.get(`${task.id}#${finished}`),
+    );
     if (point) resume.set(task.id, point);
     if (task.state !== 'pending') {
       events.push({ type: 'task.state', milestone: milestoneId, task: task.id, state: 'pending' });
     }
   }
   if (events.length > 0) store.append(events);
-  return { notices, resume, strays };
+  return { notices, resume };
 }

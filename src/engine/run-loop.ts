@@ -7,6 +7,14 @@ import { runAttempts } from './attempt-sequence.js';
 import type { BackoffPolicy } from './backoff.js';
 import { DEFAULT_BREAKER, type Breaker, type BreakerPolicy } from './circuit-breaker.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import {
+  applyPressure,
+  concurrencyAt,
+  createDegradation,
+  effectiveLevel,
+  recordOutcome,
+} from './degradation.js';
+import { pressureOf, scoreHealth, type SystemSample } from './health.js';
 import type { ResumePoint } from './reconcile.js';
 import type { RunReporter } from './reporter.js';
 import { createSchedule } from './schedule.js';
@@ -25,6 +33,8 @@ export interface LoopOptions {
   breaker?: BreakerPolicy;
   clock?: Clock;
   random?: () => number;
+  /** Samples the machine for health and resource pressure; without it, only failures degrade the run. */
+  sampleSystem?: () => SystemSample;
   signal: AbortSignal;
   reporter: RunReporter;
   /** Where interrupted tasks pick up: the merge queue, the checks, or the agent with its work kept. */
@@ -55,6 +65,48 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     options.tasks.map((task) => [task.id, rows.get(task.id)?.agent ?? options.agentsOf(task)[0] ?? '']),
   );
   const agentOf = (id: string) => currentAgent.get(id) ?? '';
+  const degradation = createDegradation();
+  const activity = {
+    attempts: 0,
+    failedAttempts: 0,
+    lastSample: 0,
+    sample: undefined as SystemSample | undefined,
+  };
+  let lastLevel = effectiveLevel(degradation);
+  /** Journals and reports the run's level and health when they change (see degradation.ts). */
+  const reportHealth = (reason: string | undefined) => {
+    const level = effectiveLevel(degradation);
+    if (reason === undefined && level === lastLevel) return;
+    const health = activity.sample
+      ? scoreHealth(activity.sample, { ...activity, oldestReadyMs: 0 })
+      : { score: 100, warnings: [] };
+    store.append({
+      type: 'run.health',
+      milestone,
+      run: options.run,
+      level,
+      score: health.score,
+      warnings: health.warnings,
+      ...(reason ? { reason } : {}),
+    });
+    if (level !== lastLevel)
+      reporter.onNotice(`run level ${lastLevel} → ${level}${reason ? `: ${reason}` : ''}`);
+    lastLevel = level;
+  };
+  const checkSystem = () => {
+    if (!options.sampleSystem || clock.now() - activity.lastSample < 5_000) return;
+    activity.lastSample = clock.now();
+    activity.sample = options.sampleSystem();
+    const changed = applyPressure(degradation, pressureOf(activity.sample));
+    if (changed) reportHealth(changed);
+  };
+  const recordAttempt = (result: AttemptResult) => {
+    if (result.outcome === 'interrupted') return;
+    activity.attempts++;
+    if (result.outcome === 'failed') activity.failedAttempts++;
+    const changed = recordOutcome(degradation, result.outcome === 'succeeded');
+    if (changed) reportHealth(changed);
+  };
   let mergeQueue: Promise<unknown> = Promise.resolve();
 
   const journal = (
@@ -170,6 +222,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       // A success is journaled with the move to the merge queue that follows it at once.
       end: (attempt, result) => {
         const event = attemptEnded(milestone, task.id, attempt, result);
+        recordAttempt(result);
         if (result.outcome === 'succeeded') carried.push(event);
         else store.append(event);
       },
@@ -189,7 +242,8 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   };
 
   const start = () => {
-    const free = options.concurrency - running.size;
+    checkSystem();
+    const free = concurrencyAt(effectiveLevel(degradation), options.concurrency) - running.size;
     if (free <= 0 || signal.aborted) return;
     for (const id of schedule.take(free)) {
       const task = byId.get(id)!;
@@ -221,6 +275,9 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   while (running.size > 0) {
     await Promise.race(running.values());
     start();
+  }
+  if (effectiveLevel(degradation) === 'manual' && schedule.readyCount() > 0 && !signal.aborted) {
+    reporter.onNotice('stopped starting tasks (level manual); fix the cause, then run again to continue');
   }
   return { states, interrupted: signal.aborted };
 }

@@ -12,13 +12,15 @@ import { loadMilestone } from './load.js';
 import { milestoneBranch } from './names.js';
 import { openStore } from './open-store.js';
 import { preflight, profilesInUse } from './preflight.js';
-import { mergedTasksOnBranch, reconcileWithGit } from './reconcile.js';
+import { finishedWorkOnBranches, mergedTasksOnBranch, reconcileWithGit } from './reconcile.js';
 import { planMilestone } from './plan-milestone.js';
 import { stopStrayAgents } from './strays.js';
 import { removeFinishedWorktrees } from './tidy-worktrees.js';
 import type { RunReporter } from './reporter.js';
 import { agentChainOf, settingsFor, type RunContext } from './run-context.js';
 import { runLoop } from './run-loop.js';
+import { sampleSystem } from './health.js';
+import { createCheckpointer } from './checkpoints/checkpointer.js';
 
 export interface RunOptions {
   cwd: string;
@@ -68,9 +70,11 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
       const { head, created } = await ensureBranch(repo.root, branch, spec.base);
       if (created) store.append({ type: 'milestone.branched', milestone: spec.id, branch, start: head });
       const since = created ? head : (known?.start_commit ?? spec.base);
+      // Agents an earlier run left behind must stop before their worktrees are judged.
+      await stopStrayAgents(repo.stateDir, spec.id, run, options.reporter);
       const merged = await mergedTasksOnBranch(repo.root, spec.id, branch, since);
-      const { notices, resume, strays } = reconcileWithGit(store, spec.id, merged);
-      await stopStrayAgents(strays, options.reporter);
+      const finishedWork = await finishedWorkOnBranches(repo.root, spec.id, store.tasks(spec.id));
+      const { notices, resume } = reconcileWithGit(store, spec.id, merged, finishedWork);
       await removeFinishedWorktrees({ repo, spec }, store);
       notices.forEach((notice) => options.reporter.onNotice(notice));
       const concurrency = options.concurrency ?? config.defaults.concurrency;
@@ -94,11 +98,18 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         graceMs: options.graceMs ?? 5_000,
         signal: options.signal,
       };
+      const checkpoints = createCheckpointer({
+        repo,
+        store,
+        milestone: spec.id,
+        branch,
+        onNotice: (message) => options.reporter.onNotice(message),
+      });
       const result = await runLoop({
         milestone: spec.id,
         run,
         tasks: spec.tasks,
-        store,
+        store: checkpoints.watch(store),
         executor: createGitExecutor(context, { current: head }),
         concurrency,
         agentsOf: (task) => agentChainOf(context, task),
@@ -106,8 +117,11 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         backoffOf: (task, agent) => settingsFor(context, task, agent).backoff,
         signal: options.signal,
         reporter: options.reporter,
+        sampleSystem: () => sampleSystem(repo.stateDir),
         resume,
       });
+      if (result.interrupted) checkpoints.take('interrupted');
+      await checkpoints.flush();
       const state = finalState(result.states, result.interrupted);
       store.append({ type: 'run.ended', milestone: spec.id, run, state });
       return {

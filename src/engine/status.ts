@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { RepoPaths } from '../git/repo.js';
 import { slugify } from '../spec/ids.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
-import type { Store, TaskRow } from '../store/types.js';
+import type { RunRow, Store, TaskRow } from '../store/types.js';
 import { agentNameOf } from './run-context.js';
 import { milestoneBranch, stateDbFile, taskBranch } from './names.js';
 import { openStore } from './open-store.js';
@@ -19,15 +19,51 @@ export interface TaskStatus {
 }
 
 export interface MilestoneStatus {
-  milestone: { id: string; title: string; branch: string; state: MilestoneState | 'not started' };
+  milestone: {
+    id: string;
+    title: string;
+    branch: string;
+    state: MilestoneState | 'not started';
+    run?: RunHealth;
+  };
   tasks: TaskStatus[];
+}
+
+/** The latest run's degradation level and health, as journaled. */
+export interface RunHealth {
+  id: string;
+  state: string;
+  level: string;
+  score: number | null;
+  warnings: string[];
+  reason: string | null;
+}
+
+function runHealthOf(run: RunRow | undefined): RunHealth | undefined {
+  if (!run) return undefined;
+  const health = run.health ? (JSON.parse(run.health) as Partial<RunHealth>) : {};
+  return {
+    id: run.id,
+    state: run.state,
+    level: run.level ?? 'full',
+    score: health.score ?? null,
+    warnings: health.warnings ?? [],
+    reason: health.reason ?? null,
+  };
 }
 
 function fromStore(store: Store, id: string): MilestoneStatus | undefined {
   const row = store.milestone(id);
   if (!row) return undefined;
+  const run = runHealthOf(store.latestRun(id));
   return {
-    milestone: { id: row.id, title: row.title, branch: row.branch, state: row.state },
+    milestone: {
+      id: row.id,
+      title: row.title,
+      branch: row.branch,
+      state: row.state,
+      ...(run ? { run } : {}),
+    },
     tasks: store.tasks(id).map(toTaskStatus),
   };
 }

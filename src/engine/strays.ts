@@ -1,37 +1,57 @@
-import { readFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
 import { signalGroup } from '../agents/host.js';
-import type { AttemptRow } from '../store/types.js';
+import { readEnviron, readProcessTable, selfAndAncestors } from './doctor/processes.js';
 import type { RunReporter } from './reporter.js';
 
-/**
- * Whether `pid` is still the agent Cairn started for this attempt: the pid may have been
- * reused by an unrelated program, so its environment must name the same run and task.
- */
-function isSameAgent(attempt: AttemptRow): boolean {
-  if (attempt.pid === null) return false;
+function realpath(file: string): string {
   try {
-    const environ = readFileSync(`/proc/${attempt.pid}/environ`, 'utf8').split('\0');
-    return environ.includes(`CAIRN_SESSION=${attempt.run}`) && environ.includes(`CAIRN_TASK=${attempt.task}`);
+    return realpathSync(file);
   } catch {
-    return false;
+    return path.resolve(file);
   }
+}
+
+/**
+ * Process groups of agents (and their checks) that earlier runs of this milestone left
+ * behind. They are found by their environment, not by journaled pids: a run killed between
+ * spawning an agent and journaling its pid leaves one the journal never saw. The caller
+ * holds the milestone's lease, so any other session working on it is a stray.
+ */
+export function findStrayGroups(stateDir: string, milestone: string, run: string): Map<number, string> {
+  const table = readProcessTable();
+  if (!table) return new Map();
+  const home = realpath(stateDir);
+  const spared = selfAndAncestors(table);
+  const groups = new Map<number, string>();
+  for (const info of table.list) {
+    if (spared.has(info.pid)) continue;
+    const env = readEnviron(info.pid);
+    const session = env?.get('CAIRN_SESSION');
+    if (!session || session === run || env?.get('CAIRN_MILESTONE') !== milestone) continue;
+    if (realpath(env?.get('CAIRN_HOME') ?? '') !== home) continue;
+    groups.set(info.pgid, `${env?.get('CAIRN_TASK') ?? '?'} (run ${session})`);
+  }
+  return groups;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Stops agents a dead run left behind (SIGTERM to their groups, SIGKILL after a grace) before anything starts. */
+/** Stops agents earlier runs left behind (SIGTERM to their groups, SIGKILL after a grace) before anything starts. */
 export async function stopStrayAgents(
-  strays: AttemptRow[],
+  stateDir: string,
+  milestone: string,
+  run: string,
   reporter: RunReporter,
   graceMs = 2_000,
 ): Promise<void> {
-  const alive = strays.filter(isSameAgent);
-  if (alive.length === 0) return;
-  for (const attempt of alive) {
-    reporter.onNotice(`${attempt.task}: stopping agent process ${attempt.pid} left by run ${attempt.run}`);
-    signalGroup(attempt.pid!, 'SIGTERM');
+  const strays = findStrayGroups(stateDir, milestone, run);
+  if (strays.size === 0) return;
+  for (const [group, what] of strays) {
+    reporter.onNotice(`stopping agent process group ${group} of task ${what}, left by an earlier run`);
+    signalGroup(group, 'SIGTERM');
   }
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && alive.some(isSameAgent)) await sleep(50);
-  for (const attempt of alive.filter(isSameAgent)) signalGroup(attempt.pid!, 'SIGKILL');
+  const deadline = performance.now() + graceMs;
+  while (performance.now() < deadline && findStrayGroups(stateDir, milestone, run).size > 0) await sleep(50);
+  for (const group of findStrayGroups(stateDir, milestone, run).keys()) signalGroup(group, 'SIGKILL');
 }

@@ -72,6 +72,7 @@ function checkpointMessage(
       agent: profile,
     },
     changes,
+    'partial',
   );
 }
 
@@ -159,7 +160,7 @@ export async function runTaskAttempt(
     );
   }
   const message = taskCommitMessage(
-    { milestoneId: context.spec.id, run: context.run, task, agent: profile },
+    { milestoneId: context.spec.id, run: context.run, task, agent: profile, attempt },
     status.changes,
   );
   const head =

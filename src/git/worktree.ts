@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createMutex } from '../shared/mutex.js';
@@ -49,7 +49,10 @@ export async function openBranchWorktree(
   keepExisting = false,
 ): Promise<{ start: string; reused: boolean }> {
   const current = keepExisting ? await worktreeOnBranch(dir, branch) : undefined;
-  if (current) return { start: current, reused: true };
+  if (current) {
+    removeStaleIndexLock(dir);
+    return { start: current, reused: true };
+  }
   return registry(async () => {
     await mkdir(path.dirname(dir), { recursive: true });
     const fresh = await tryGit(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
@@ -68,6 +71,21 @@ export async function openBranchWorktree(
     await git(repo, ['worktree', 'add', '--quiet', dir, branch]);
     return { start: existing.stdout.trim(), reused: false };
   });
+}
+
+/**
+ * A git killed mid-command (with the run that drove it) leaves `index.lock` behind, and every
+ * later git command in that worktree fails. Nothing else uses a task's worktree between
+ * attempts, so a lock found when an attempt opens it is stale.
+ */
+function removeStaleIndexLock(dir: string): void {
+  try {
+    const pointer = readFileSync(path.join(dir, '.git'), 'utf8');
+    const gitdir = /^gitdir: (.*)$/m.exec(pointer)?.[1]?.trim();
+    if (gitdir) rmSync(path.resolve(dir, gitdir, 'index.lock'), { force: true });
+  } catch {
+    // Not a linked worktree: nothing of ours to clean.
+  }
 }
 
 async function removeUnlocked(repo: string, dir: string): Promise<void> {

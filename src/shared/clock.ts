@@ -6,7 +6,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  // Monotonic: a wall clock moved back or forward must not open circuits or fake stalls.
+  now: () => performance.timeOrigin + performance.now(),
   sleep(ms, signal) {
     return new Promise((resolve) => {
       if (signal?.aborted || ms <= 0) return resolve();

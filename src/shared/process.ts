@@ -35,6 +35,10 @@ export function runProcess(file: string, args: string[], options: RunOptions): P
         stderr: Buffer.concat(err).toString('utf8'),
       });
     });
-    if (options.input !== undefined) child.stdin?.end(options.input);
+    if (options.input !== undefined) {
+      // A program may exit before reading its input; that is its exit status's business, not a crash.
+      child.stdin?.on('error', () => {});
+      child.stdin?.end(options.input);
+    }
   });
 }

@@ -21,6 +21,16 @@ export type CairnEvent =
   | { type: 'milestone.branched'; milestone: string; branch: string; start: string }
   | { type: 'run.started'; milestone: string; run: string; pid: number; host: string; concurrency: number }
   | { type: 'run.ended'; milestone: string; run: string; state: MilestoneState }
+  /** The run's degradation level or health changed; `reason` says why. */
+  | {
+      type: 'run.health';
+      milestone: string;
+      run: string;
+      level: string;
+      score: number;
+      warnings: string[];
+      reason?: string;
+    }
   | {
       type: 'task.state';
       milestone: string;

@@ -43,6 +43,13 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
       ).run(event.run, event.milestone, event.pid, event.host, event.concurrency, at);
       setMilestoneState(db, event.milestone, 'running', at);
       return;
+    case 'run.health':
+      statement(db, `UPDATE runs SET level = ?, health = ? WHERE id = ?`).run(
+        event.level,
+        JSON.stringify({ score: event.score, warnings: event.warnings, reason: event.reason ?? null }),
+        event.run,
+      );
+      return;
     case 'run.ended':
       statement(db, `UPDATE runs SET state = ?, ended_at = ? WHERE id = ?`).run(event.state, at, event.run);
       setMilestoneState(db, event.milestone, event.state, at);

@@ -30,6 +30,8 @@ const migrations: string[] = [
     host TEXT NOT NULL,
     concurrency INTEGER NOT NULL,
     state TEXT NOT NULL,
+    level TEXT,
+    health TEXT,
     started_at TEXT NOT NULL,
     ended_at TEXT
   );
@@ -78,6 +80,15 @@ const migrations: string[] = [
     acquired_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
   );
+  CREATE TABLE checkpoints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    milestone TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    content TEXT NOT NULL
+  );
+  CREATE INDEX checkpoints_by_milestone ON checkpoints (milestone, id);
   `,
 ];
 
@@ -93,6 +104,8 @@ export function migrate(db: Database.Database): void {
   }
   for (let version = current; version < SCHEMA_VERSION; version++) {
     db.transaction(() => {
+      // Another process may have migrated while this one waited for the write lock.
+      if ((db.pragma('user_version', { simple: true }) as number) > version) return;
       db.exec(migrations[version] ?? '');
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();

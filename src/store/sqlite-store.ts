@@ -7,8 +7,9 @@ import { migrate } from './schema.js';
 import { projectEvent } from './project.js';
 import { statement } from './statements.js';
 import { decideLease } from './lease.js';
+import { insertCheckpoint, selectCheckpoints } from './checkpoints.js';
 import { processStartTicks } from '../shared/proc.js';
-import type { AttemptRow, LeaseOwner, LeaseResult, MilestoneRow, Store, TaskRow } from './types.js';
+import type { AttemptRow, LeaseOwner, LeaseResult, MilestoneRow, RunRow, Store, TaskRow } from './types.js';
 
 const require = createRequire(import.meta.url);
 
@@ -76,6 +77,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     milestone(id) {
       return statement(db, 'SELECT * FROM milestones WHERE id = ?').get(id) as MilestoneRow | undefined;
     },
+    latestRun(milestone) {
+      return statement(
+        db,
+        'SELECT * FROM runs WHERE milestone = ? ORDER BY started_at DESC, rowid DESC LIMIT 1',
+      ).get(milestone) as RunRow | undefined;
+    },
     milestones() {
       return statement(db, 'SELECT * FROM milestones ORDER BY id').all() as MilestoneRow[];
     },
@@ -110,6 +117,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     releaseLease(milestone, run) {
       statement(db, 'DELETE FROM leases WHERE milestone = ? AND run = ?').run(milestone, run);
+    },
+    addCheckpoint(milestone, reason, content) {
+      return insertCheckpoint(db, milestone, reason, content, new Date(now()).toISOString());
+    },
+    checkpoints(milestone) {
+      return selectCheckpoints(db, milestone);
     },
     close() {
       db.close();

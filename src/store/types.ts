@@ -13,6 +13,21 @@ export interface MilestoneRow {
   updated_at: string;
 }
 
+export interface RunRow {
+  id: string;
+  milestone: string;
+  pid: number;
+  host: string;
+  concurrency: number;
+  state: string;
+  /** Degradation level (full, standard, conservative, manual), once reported. */
+  level: string | null;
+  /** JSON: { score, warnings, reason }. */
+  health: string | null;
+  started_at: string;
+  ended_at: string | null;
+}
+
 export interface TaskRow {
   milestone: string;
   id: string;
@@ -53,6 +68,17 @@ export interface AttemptRow {
   ended_at: string | null;
 }
 
+/** A checkpoint as stored: `content` is JSON (see engine/checkpoints/types.ts). */
+export interface CheckpointRow {
+  id: number;
+  milestone: string;
+  /** The last event of the milestone it covers. */
+  seq: number;
+  reason: string;
+  created_at: string;
+  content: string;
+}
+
 export interface LeaseOwner {
   run: string;
   pid: number;
@@ -73,11 +99,17 @@ export interface Store {
   append(events: CairnEvent | CairnEvent[]): void;
   milestone(id: string): MilestoneRow | undefined;
   milestones(): MilestoneRow[];
+  /** The most recent run of a milestone. */
+  latestRun(milestone: string): RunRow | undefined;
   tasks(milestone: string): TaskRow[];
   attempts(milestone: string): AttemptRow[];
   events(milestone: string): StoredEvent[];
   acquireLease(milestone: string, owner: LeaseOwner, ttlMs: number): LeaseResult;
   renewLease(milestone: string, run: string, ttlMs: number): boolean;
   releaseLease(milestone: string, run: string): void;
+  /** Records a checkpoint covering the milestone's events so far; `content` is built in its transaction. */
+  addCheckpoint(milestone: string, reason: string, content: () => unknown): CheckpointRow;
+  /** The milestone's kept checkpoints, oldest first. */
+  checkpoints(milestone: string): CheckpointRow[];
   close(): void;
 }

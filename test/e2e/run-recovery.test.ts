@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, git, writeAgent, writeFiles } from './helpers.js';
@@ -116,5 +116,43 @@ describe('cairn run: the task level of the recovery ladder', () => {
     expect(taskOf(status, 'bystander')).toMatchObject({ state: 'done', attempts: 1 });
     expect(result.stderr).toMatch(/victim: attempt 1 failed: agent scripted was killed by SIGKILL/);
     expect(invocations(scenario.marker).get('bystander')).toBe(1);
+  });
+
+  it('degrades when failures cluster, journals why, and status shows it', async () => {
+    const ids = Array.from({ length: 8 }, (_, i) => `t${i + 1}`);
+    const scenario = setupScenario({
+      spec: { title: 'Degrade', tasks: ids.map((id) => ({ id, retries: 0 })) },
+      agentBody: 'echo "no luck" >&2\nexit 5',
+    });
+    writeConfig(scenario.root, scenario.agent);
+    const result = await runExpecting(scenario.root, ['run', '001', '--concurrency', '4'], 1);
+    expect(result.stderr).toMatch(/run level full → standard: 4 of the last 6 attempts failed/);
+    expect(result.stderr).toMatch(/run level standard → conservative/);
+    const status = await statusJson(scenario.root);
+    expect((status.milestone as unknown as { run: { level: string } }).run.level).toBe('conservative');
+    const text = await runExpecting(scenario.root, ['status', '001'], 0);
+    expect(text.stdout).toMatch(/last run .*: level conservative \(4 of the last 6 attempts failed\)/);
+  });
+
+  it('cleans an index.lock a killed git left in a worktree, and goes on', async () => {
+    const scenario = setupScenario({
+      spec: { title: 'Lock', tasks: [{ id: 'a' }] },
+      agentBody: [
+        'echo "partial" > partial.txt',
+        'if [ "$CAIRN_ATTEMPT" = 1 ]; then touch "$SCRATCH/started"; sleep 30; fi',
+        'echo a > a.txt',
+      ].join('\n'),
+    });
+    writeConfig(scenario.root, scenario.agent);
+    const run = startCairn(scenario.root, ['run', '001']);
+    await waitFor('the agent to start', () => existsSync(path.join(scenario.scratch, 'started')));
+    run.child.kill('SIGKILL');
+    await run.done;
+    const worktree = path.join(scenario.root, '.git', 'cairn', 'worktrees', '001', 'a');
+    const lock = path.resolve(worktree, git(worktree, ['rev-parse', '--git-path', 'index.lock']));
+    writeFileSync(lock, '');
+    await runExpecting(scenario.root, ['run', '001'], 0);
+    expect(existsSync(lock)).toBe(false);
+    expect(git(scenario.root, ['show', 'milestone/001-lock:partial.txt'])).toBe('partial');
   });
 });

@@ -1,5 +1,5 @@
 import { resolveRepo } from '../../git/repo.js';
-import { readStatus, type MilestoneStatus } from '../../engine/status.js';
+import { readStatus, type MilestoneStatus, type RunHealth } from '../../engine/status.js';
 import { formatTable, printJson } from '../output.js';
 
 function toJson(status: MilestoneStatus) {
@@ -32,6 +32,7 @@ export function renderStatus(status: MilestoneStatus): string {
   return [
     `Milestone ${milestone.id}: ${milestone.title}`,
     `  branch ${milestone.branch} · ${milestone.state} · ${done}/${tasks.length} tasks done`,
+    ...runLines(milestone.run),
     '',
     formatTable(['TASK', 'STATE', 'ATTEMPTS', 'AGENT', 'BRANCH', 'MERGE', 'NOTE'], rows),
   ].join('\n');
@@ -52,4 +53,14 @@ export default async function status(name: string | undefined, options: { json?:
   }
   process.stdout.write(`${statuses.map(renderStatus).join('\n\n')}\n`);
   return 0;
+}
+
+function runLines(run: RunHealth | undefined): string[] {
+  if (!run || (run.level === 'full' && run.warnings.length === 0)) return [];
+  const score = run.score === null ? '' : ` · health ${run.score}/100`;
+  const why = run.reason ? ` (${run.reason})` : '';
+  return [
+    `  last run ${run.id}: level ${run.level}${why}${score}`,
+    ...run.warnings.map((w) => `  warning: ${w}`),
+  ];
 }
