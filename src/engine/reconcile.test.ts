@@ -1,28 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import { reconcileWithGit } from './reconcile.js';
+import { plannedStore, removeTestStores } from './test-store.js';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-function storeWith(ids: string[]) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cairn-reconcile-'));
-  dirs.push(dir);
-  const store = openSqliteStore(path.join(dir, 'state.db'));
-  store.append({
-    type: 'milestone.planned',
-    milestone: 'm',
-    title: 'M',
-    branch: 'b',
-    base: 'main',
-    specFile: 'x',
-    tasks: ids.map((id) => ({ id, title: id, agent: 'a' })),
-  });
-  return store;
-}
+afterEach(removeTestStores);
+const storeWith = plannedStore;
 
 const start = (task: string, attempt = 1) => ({
   type: 'attempt.started' as const,

@@ -1,36 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../spec/types.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import type { AttemptResult, TaskExecutor } from './attempt-types.js';
 import { silentReporter } from './reporter.js';
 import { runLoop } from './run-loop.js';
+import { plannedStore, removeTestStores } from './test-store.js';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterEach(removeTestStores);
 
 function task(id: string, depends_on: string[] = []): TaskSpec {
   return { id, title: id, type: 'feat', prompt: id, files: [], acceptance: [], depends_on, weight: 1 };
 }
 
-function setup(tasks: TaskSpec[]): Store {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cairn-loop-'));
-  dirs.push(dir);
-  const store = openSqliteStore(path.join(dir, 'state.db'));
-  store.append({
-    type: 'milestone.planned',
-    milestone: 'm',
-    title: 'M',
-    branch: 'milestone/m',
-    base: 'main',
-    specFile: 'x',
-    tasks: tasks.map((t) => ({ id: t.id, title: t.title, agent: 'a' })),
-  });
-  return store;
-}
+const setup = (tasks: TaskSpec[]): Store => plannedStore(tasks.map((t) => t.id));
 
 /** An executor whose attempts follow a script: outcomes per task, in order; merges always succeed. */
 function scripted(script: Record<string, AttemptResult['outcome'][]>, log: string[]): TaskExecutor {
