@@ -27,7 +27,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives any process crash; a power cut can lose the last
   // transactions, and those are rebuilt from git, which holds every merge itself.
-  db.pragma('synchronous = NORMAL');
+  // CAIRN_JOURNAL_SYNC=off exists only for the journal benchmark's baseline.
+  db.pragma(process.env.CAIRN_JOURNAL_SYNC === 'off' ? 'synchronous = OFF' : 'synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   // Checkpoints (WAL into the main file) cost an fsync each; fewer, larger ones keep the
   // per-transaction cost of the journal low. Durability does not depend on them.
