@@ -35,6 +35,8 @@ export interface TaskExecutor {
   attempt(task: TaskSpec, attempt: number, hooks: AttemptHooks): Promise<AttemptResult>;
   /** Merges a checked task head into the milestone branch; called one at a time. */
   merge(task: TaskSpec, head: string): Promise<MergeResult>;
+  /** Resolves when background work (worktree removals) is done; the run waits for it. */
+  settle?(): Promise<void>;
   /** Paths of the attempt's log, for the journal. */
   logFile(task: TaskSpec, attempt: number): string;
 }

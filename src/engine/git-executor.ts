@@ -1,5 +1,5 @@
 import type { AttemptResult, TaskExecutor } from './attempt-types.js';
-import { mergeTask, type HeadTracker } from './merge-task.js';
+import { createCleanups, mergeTask, type HeadTracker } from './merge-task.js';
 import { attemptLog } from './names.js';
 import { agentNameOf, type RunContext } from './run-context.js';
 import { firstLines, runTaskAttempt } from './task-attempt.js';
@@ -7,6 +7,7 @@ import { firstLines, runTaskAttempt } from './task-attempt.js';
 /** The real executor: agents in git worktrees, merges through merge-tree and compare-and-swap. */
 export function createGitExecutor(context: RunContext, tracker: HeadTracker): TaskExecutor {
   const lastAttempt = new Map<string, { number: number; agent: string }>();
+  const cleanups = createCleanups();
   return {
     logFile: (task, attempt) => attemptLog(context.repo.stateDir, context.run, task.id, attempt),
     attempt(task, attempt, hooks) {
@@ -25,7 +26,8 @@ export function createGitExecutor(context: RunContext, tracker: HeadTracker): Ta
     merge(task, head) {
       // A task resumed straight into the merge queue has no attempt in this run: use its own profile.
       const attempt = lastAttempt.get(task.id) ?? { number: 0, agent: agentNameOf(context, task) };
-      return mergeTask(context, tracker, task, head, attempt);
+      return mergeTask(context, tracker, task, head, attempt, cleanups);
     },
+    settle: () => cleanups.settle(),
   };
 }

@@ -9,6 +9,25 @@ import { taskMergeMessage } from './messages.js';
 import { taskBranch, taskWorktree } from './names.js';
 import { profileNamed, type RunContext } from './run-context.js';
 
+/**
+ * Worktree removals after merges, done outside the one-at-a-time merge queue so the next
+ * merge need not wait for a directory to be deleted; `settle()` waits for all of them.
+ */
+export function createCleanups() {
+  const pending = new Set<Promise<void>>();
+  return {
+    add(context: RunContext, dir: string) {
+      const removal = removeWorktree(context.repo.root, dir).finally(() => pending.delete(removal));
+      pending.add(removal);
+    },
+    async settle() {
+      await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+export type Cleanups = ReturnType<typeof createCleanups>;
+
 /** The milestone branch head as the merge queue last saw it. */
 export interface HeadTracker {
   current: string;
@@ -68,11 +87,12 @@ export async function mergeTask(
   task: TaskSpec,
   head: string,
   attempt: { number: number; agent: string },
+  cleanups: Cleanups,
 ): Promise<MergeResult> {
   const dir = taskWorktree(context.repo.stateDir, context.spec.id, task.id);
   const first = await mergeOnce(context, tracker, task, head, attempt.agent);
   if (first.kind === 'merged') {
-    await removeWorktree(context.repo.root, dir);
+    cleanups.add(context, dir);
     return { kind: 'merged', commit: first.commit, head };
   }
   if (!existsSync(dir))
@@ -96,7 +116,7 @@ export async function mergeTask(
   if (!checks.ok) return { kind: 'blocked', reason: checks.reason, paths: [] };
   const second = await mergeOnce(context, tracker, task, rebased.head, attempt.agent);
   if (second.kind === 'merged') {
-    await removeWorktree(context.repo.root, dir);
+    cleanups.add(context, dir);
     return { kind: 'merged', commit: second.commit, head: rebased.head };
   }
   return {

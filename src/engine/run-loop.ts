@@ -276,6 +276,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     await Promise.race(running.values());
     start();
   }
+  await executor.settle?.();
   if (effectiveLevel(degradation) === 'manual' && schedule.readyCount() > 0 && !signal.aborted) {
     reporter.onNotice('stopped starting tasks (level manual); fix the cause, then run again to continue');
   }

@@ -27,15 +27,16 @@ describe('checkpoints and cairn resume --explain', () => {
     agentBody: 'echo "$CAIRN_TASK $CAIRN_ATTEMPT" > "$CAIRN_TASK.txt"',
   });
 
-  it('records a checkpoint per merged task, and explains the resume point without running anything', async () => {
+  it('records checkpoints after merges (at most one per 2 s, the rest folded in), and explains the resume point without running anything', async () => {
     await runExpecting(scenario.root, ['run', '001'], 0);
     const before = invocations(scenario.marker);
 
     const result = await runExpecting(scenario.root, ['resume', '001', '--explain', '--json'], 0);
     const explained = JSON.parse(result.stdout) as ExplainJson;
     const merged = explained.candidates.filter((candidate) => candidate.reason === 'task-merged');
-    expect(merged.length).toBeGreaterThanOrEqual(3);
-    expect(merged.map((candidate) => candidate.tasks_done).sort()).toEqual(expect.arrayContaining([1, 2, 3]));
+    // The first merge is captured at once; later ones inside the gap fold into one taken at the end.
+    expect(merged.length).toBeGreaterThanOrEqual(2);
+    expect(merged.map((candidate) => candidate.tasks_done)).toEqual(expect.arrayContaining([1, 3]));
     for (const candidate of explained.candidates) {
       expect(['excellent', 'good', 'acceptable', 'poor']).toContain(candidate.score.band);
       expect(candidate.heads_valid).toBe(true);

@@ -15,6 +15,7 @@ export interface Checkpointer {
 }
 
 const WINDOW = 50;
+const ROUTINE_GAP_MS = 2_000;
 
 /**
  * Checkpoint triggers during a run: after every merge, and every N events where N adapts to
@@ -34,19 +35,16 @@ export function createCheckpointer(options: {
   let sinceLast = 0;
   let chain: Promise<void> = Promise.resolve();
 
-  // A routine checkpoint queued behind a running capture will see the newest state anyway:
-  // while one waits, further routine triggers are folded into it (merges can come fast).
-  let routineQueued = false;
-  const take = (reason: CheckpointReason) => {
+  // Routine checkpoints (after merges, every N events) are at most one per ROUTINE_GAP_MS:
+  // a trigger inside the gap is deferred to its end, and all triggers in between fold into
+  // that one capture, which sees the newest state anyway. Merges can come every few
+  // milliseconds; a capture costs git calls, so capturing each one would slow the run down.
+  let lastRoutine = Number.NEGATIVE_INFINITY;
+  let deferred: NodeJS.Timeout | undefined;
+  const capture = (reason: CheckpointReason) => {
     sinceLast = 0;
-    const routine = reason === 'task-merged' || reason === 'interval';
-    if (routine && routineQueued) return;
-    if (routine) routineQueued = true;
     chain = chain
-      .then(() => {
-        if (routine) routineQueued = false;
-        return captureCheckpoint({ ...options, reason });
-      })
+      .then(() => captureCheckpoint({ ...options, reason }))
       .then(
         () => undefined,
         (error: unknown) => {
@@ -54,6 +52,20 @@ export function createCheckpointer(options: {
           options.onNotice(`checkpoint (${reason}) not written: ${message.split('\n')[0]}`);
         },
       );
+  };
+  const take = (reason: CheckpointReason) => {
+    const routine = reason === 'task-merged' || reason === 'interval';
+    if (!routine) return capture(reason);
+    if (deferred) return;
+    const wait = lastRoutine + ROUTINE_GAP_MS - now();
+    const run = () => {
+      deferred = undefined;
+      lastRoutine = now();
+      capture(reason);
+    };
+    if (wait <= 0) return run();
+    deferred = setTimeout(run, wait);
+    deferred.unref();
   };
 
   const observe = (events: CairnEvent[]) => {
@@ -82,6 +94,14 @@ export function createCheckpointer(options: {
       };
     },
     take,
-    flush: () => chain,
+    flush() {
+      // A deferred routine checkpoint is taken now rather than lost.
+      if (deferred) {
+        clearTimeout(deferred);
+        deferred = undefined;
+        capture('task-merged');
+      }
+      return chain;
+    },
   };
 }
