@@ -1,4 +1,5 @@
 import { tryGit } from '../git/git.js';
+import { parseTrailerLines } from '../git/trailers.js';
 import { taskBranch } from './names.js';
 import type { CairnEvent } from '../store/events.js';
 import type { AttemptRow, Store, TaskRow } from '../store/types.js';
@@ -49,22 +50,26 @@ export async function finishedWorkOnBranches(
   tasks: TaskRow[],
 ): Promise<Map<string, number>> {
   const found = new Map<string, number>();
-  const unfinished = tasks.filter(
-    (task) => task.attempts > 0 && !['done', 'skipped', 'failed'].includes(task.state),
+  const unfinished = new Set(
+    tasks
+      .filter((task) => task.attempts > 0 && !['done', 'skipped', 'failed'].includes(task.state))
+      .map((task) => task.id),
   );
-  for (const task of unfinished) {
-    const format =
-      '%(trailers:key=Task,valueonly)%x1f%(trailers:key=Progress,valueonly)%x1f%(trailers:key=Attempt,valueonly)';
-    const result = await tryGit(repo, [
-      'log',
-      '-1',
-      `--format=${format}`,
-      `refs/heads/${taskBranch(milestoneId, task.id)}`,
-      '--',
-    ]);
-    const [id, progress, attempt] = result.stdout.split('\x1f').map((part) => part.trim());
-    if (result.code === 0 && id === task.id && progress === '100%' && attempt)
-      found.set(task.id, Number(attempt));
+  if (unfinished.size === 0) return found;
+  // One call for every task branch: a resumed run of a large milestone must not pay per task.
+  // (One trailers atom only: git 2.39's for-each-ref mixes up the keys of several.)
+  const prefix = taskBranch(milestoneId, '');
+  const result = await tryGit(repo, [
+    'for-each-ref',
+    '--format=%(trailers:only,unfold)%1e',
+    `refs/heads/${prefix}*`,
+  ]);
+  if (result.code !== 0) return found;
+  for (const record of result.stdout.split('\x1e')) {
+    const trailers = parseTrailerLines(record);
+    const id = trailers.get('Task') ?? '';
+    const attempt = trailers.get('Attempt');
+    if (unfinished.has(id) && trailers.get('Progress') === '100%' && attempt) found.set(id, Number(attempt));
   }
   return found;
 }

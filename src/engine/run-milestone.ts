@@ -14,7 +14,7 @@ import { openStore } from './open-store.js';
 import { preflight, profilesInUse } from './preflight.js';
 import { finishedWorkOnBranches, mergedTasksOnBranch, reconcileWithGit } from './reconcile.js';
 import { planMilestone } from './plan-milestone.js';
-import { stopStrayAgents } from './strays.js';
+import { stopStrayAgents, waitForOrphanGit } from './strays.js';
 import { removeFinishedWorktrees } from './tidy-worktrees.js';
 import type { RunReporter } from './reporter.js';
 import { agentChainOf, settingsFor, type RunContext } from './run-context.js';
@@ -72,6 +72,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
       const since = created ? head : (known?.start_commit ?? spec.base);
       // Agents an earlier run left behind must stop before their worktrees are judged.
       await stopStrayAgents(repo.stateDir, spec.id, run, options.reporter);
+      await waitForOrphanGit(repo.stateDir, spec.id);
       const merged = await mergedTasksOnBranch(repo.root, spec.id, branch, since);
       const finishedWork = await finishedWorkOnBranches(repo.root, spec.id, store.tasks(spec.id));
       const { notices, resume } = reconcileWithGit(store, spec.id, merged, finishedWork);

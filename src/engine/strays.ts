@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { signalGroup } from '../agents/host.js';
-import { readEnviron, readProcessTable, selfAndAncestors } from './doctor/processes.js';
+import { isInside, readCwd, readEnviron, readProcessTable, selfAndAncestors } from './doctor/processes.js';
 import type { RunReporter } from './reporter.js';
 
 function realpath(file: string): string {
@@ -54,4 +54,29 @@ export async function stopStrayAgents(
   const deadline = performance.now() + graceMs;
   while (performance.now() < deadline && findStrayGroups(stateDir, milestone, run).size > 0) await sleep(50);
   for (const group of findStrayGroups(stateDir, milestone, run).keys()) signalGroup(group, 'SIGKILL');
+}
+
+/**
+ * Git commands a killed run started in this milestone's worktrees finish on their own (a
+ * SIGKILL reaches the run, not its children). Their results (a commit, above all) must be in
+ * place before the journal is reconciled with git, so wait a moment for them to exit.
+ */
+export async function waitForOrphanGit(
+  stateDir: string,
+  milestone: string,
+  timeoutMs = 3_000,
+): Promise<void> {
+  const worktrees = realpath(path.join(stateDir, 'worktrees', milestone));
+  const busy = () => {
+    const table = readProcessTable();
+    if (!table) return false;
+    const spared = selfAndAncestors(table);
+    return table.list.some((info) => {
+      if (info.comm !== 'git' || spared.has(info.pid)) return false;
+      const cwd = readCwd(info.pid);
+      return cwd !== undefined && isInside(cwd, worktrees);
+    });
+  };
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline && busy()) await sleep(20);
 }

@@ -17,9 +17,13 @@ export function formatCommitMessage(message: CommitMessage): string {
 /** Reads the trailers of the last paragraph of a commit message (`Key: value` lines). */
 export function parseTrailers(message: string): Map<string, string> {
   const paragraphs = message.trim().split(/\n\s*\n/);
-  const last = paragraphs.length > 1 ? (paragraphs[paragraphs.length - 1] ?? '') : '';
+  return parseTrailerLines(paragraphs.length > 1 ? (paragraphs[paragraphs.length - 1] ?? '') : '');
+}
+
+/** Reads `Key: value` lines, as `git … %(trailers:only)` prints them. */
+export function parseTrailerLines(text: string): Map<string, string> {
   const trailers = new Map<string, string>();
-  for (const line of last.split('\n')) {
+  for (const line of text.split('\n')) {
     const match = /^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$/.exec(line.trim());
     if (match?.[1] && match[2] !== undefined) trailers.set(match[1], match[2].trim());
   }
