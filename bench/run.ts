@@ -30,6 +30,8 @@ const benchmarks: Record<string, () => Promise<BenchOutcome>> = {
   pipeline: async () => (await import('./pipeline.js')).runPipeline(),
   scheduler: async () => (await import('./scheduler.js')).runScheduler(),
   startup: async () => (await import('./startup.js')).runStartup(),
+  journal: async () => (await import('./journal.js')).runJournal(),
+  resume: async () => (await import('./resume.js')).runResume(),
 };
 
 function show(value: unknown): string {
