@@ -7,14 +7,9 @@ import { runAttempts } from './attempt-sequence.js';
 import type { BackoffPolicy } from './backoff.js';
 import { DEFAULT_BREAKER, type Breaker, type BreakerPolicy } from './circuit-breaker.js';
 import { systemClock, type Clock } from '../shared/clock.js';
-import {
-  applyPressure,
-  concurrencyAt,
-  createDegradation,
-  effectiveLevel,
-  recordOutcome,
-} from './degradation.js';
-import { pressureOf, scoreHealth, type SystemSample } from './health.js';
+import { concurrencyAt } from './degradation.js';
+import type { SystemSample } from './health.js';
+import { createRunHealth } from './run-health.js';
 import type { ResumePoint } from './reconcile.js';
 import type { RunReporter } from './reporter.js';
 import { createSchedule } from './schedule.js';
@@ -65,48 +60,14 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     options.tasks.map((task) => [task.id, rows.get(task.id)?.agent ?? options.agentsOf(task)[0] ?? '']),
   );
   const agentOf = (id: string) => currentAgent.get(id) ?? '';
-  const degradation = createDegradation();
-  const activity = {
-    attempts: 0,
-    failedAttempts: 0,
-    lastSample: 0,
-    sample: undefined as SystemSample | undefined,
-  };
-  let lastLevel = effectiveLevel(degradation);
-  /** Journals and reports the run's level and health when they change (see degradation.ts). */
-  const reportHealth = (reason: string | undefined) => {
-    const level = effectiveLevel(degradation);
-    if (reason === undefined && level === lastLevel) return;
-    const health = activity.sample
-      ? scoreHealth(activity.sample, { ...activity, oldestReadyMs: 0 })
-      : { score: 100, warnings: [] };
-    store.append({
-      type: 'run.health',
-      milestone,
-      run: options.run,
-      level,
-      score: health.score,
-      warnings: health.warnings,
-      ...(reason ? { reason } : {}),
-    });
-    if (level !== lastLevel)
-      reporter.onNotice(`run level ${lastLevel} → ${level}${reason ? `: ${reason}` : ''}`);
-    lastLevel = level;
-  };
-  const checkSystem = () => {
-    if (!options.sampleSystem || clock.now() - activity.lastSample < 5_000) return;
-    activity.lastSample = clock.now();
-    activity.sample = options.sampleSystem();
-    const changed = applyPressure(degradation, pressureOf(activity.sample));
-    if (changed) reportHealth(changed);
-  };
-  const recordAttempt = (result: AttemptResult) => {
-    if (result.outcome === 'interrupted') return;
-    activity.attempts++;
-    if (result.outcome === 'failed') activity.failedAttempts++;
-    const changed = recordOutcome(degradation, result.outcome === 'succeeded');
-    if (changed) reportHealth(changed);
-  };
+  const health = createRunHealth({
+    store,
+    milestone,
+    run: options.run,
+    reporter,
+    clock,
+    ...(options.sampleSystem ? { sampleSystem: options.sampleSystem } : {}),
+  });
   let mergeQueue: Promise<unknown> = Promise.resolve();
 
   const journal = (
@@ -222,7 +183,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       // A success is journaled with the move to the merge queue that follows it at once.
       end: (attempt, result) => {
         const event = attemptEnded(milestone, task.id, attempt, result);
-        recordAttempt(result);
+        health.recordAttempt(result);
         if (result.outcome === 'succeeded') carried.push(event);
         else store.append(event);
       },
@@ -242,8 +203,8 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   };
 
   const start = () => {
-    checkSystem();
-    const free = concurrencyAt(effectiveLevel(degradation), options.concurrency) - running.size;
+    health.checkSystem();
+    const free = concurrencyAt(health.level(), options.concurrency) - running.size;
     if (free <= 0 || signal.aborted) return;
     for (const id of schedule.take(free)) {
       const task = byId.get(id)!;
@@ -277,7 +238,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     start();
   }
   await executor.settle?.();
-  if (effectiveLevel(degradation) === 'manual' && schedule.readyCount() > 0 && !signal.aborted) {
+  if (health.level() === 'manual' && schedule.readyCount() > 0 && !signal.aborted) {
     reporter.onNotice('stopped starting tasks (level manual); fix the cause, then run again to continue');
   }
   return { states, interrupted: signal.aborted };
