@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { definitionOf } from '../definition.js';
 import { checkConfig, listSpecFiles, readSpecFile } from '../load.js';
 import { agentNameOf } from '../run-context.js';
 import { readMilestoneHistory, type BranchHistory } from './git-history.js';
@@ -9,7 +10,7 @@ export interface MilestoneInGit {
   title: string;
   base: string;
   specFile: string;
-  tasks: { id: string; title: string; agent: string }[];
+  tasks: { id: string; title: string; agent: string; definition?: string }[];
   /** Undefined when no milestone branch exists: the milestone never ran. */
   history: BranchHistory | undefined;
   /** Other `milestone/<id>-*` branches with merges of this milestone (a renamed title). */
@@ -56,6 +57,8 @@ export async function readMilestonesInGit(root: string): Promise<MilestonesInGit
         id: task.id,
         title: task.title,
         agent: agentNameOf({ config }, task),
+        // A rebuilt task keeps the definition it is judged by, so later spec edits still show.
+        definition: definitionOf(task),
       })),
       history,
       otherBranches: others,
