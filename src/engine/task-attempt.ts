@@ -4,7 +4,8 @@ import { buildPrompt } from '../agents/prompt.js';
 import { expandCommand } from '../agents/profiles.js';
 import { runSupervised } from '../agents/host.js';
 import { isAncestor } from '../git/refs.js';
-import { commitAll } from '../git/commit.js';
+import { commitAll, commitStaged, stageAll } from '../git/commit.js';
+import { readWorktreeHead } from '../git/worktree-head.js';
 import { readStatus, diffNames, type FileChange } from '../git/status.js';
 import { openBranchWorktree } from '../git/worktree.js';
 import { matchesAnyGlob } from '../spec/index.js';
@@ -142,18 +143,19 @@ export async function runTaskAttempt(
   }
 
   // An agent may have wrecked its worktree (deleted it, broken .git): that fails the attempt, not the run.
-  const status = await readStatus(dir).catch((error: unknown) => error as Error);
-  if (status instanceof Error) {
-    return failed(`the worktree could not be read after the agent exited: ${firstLines(status.message)}`);
+  const where = readWorktreeHead(dir) ?? (await readStatus(dir).catch((error: unknown) => error as Error));
+  if (where instanceof Error) {
+    return failed(`the worktree could not be read after the agent exited: ${firstLines(where.message)}`);
   }
-  if (status.branch !== branch) {
-    const where = status.branch ? `branch ${status.branch}` : 'a detached HEAD';
+  if (where.branch !== branch) {
+    const other = where.branch ? `branch ${where.branch}` : 'a detached HEAD';
     return failed(
-      `agent switched its worktree from ${branch} to ${where}; work must stay on the task branch`,
+      `agent switched its worktree from ${branch} to ${other}; work must stay on the task branch`,
     );
   }
-  const committed = status.head && status.head !== start ? await diffNames(dir, start, status.head) : [];
-  const outside = deletionsOutsideScope(task, [...committed, ...status.changes]);
+  const staged = await stageAll(dir);
+  const committed = where.head && where.head !== start ? await diffNames(dir, start, where.head) : [];
+  const outside = deletionsOutsideScope(task, [...committed, ...staged]);
   if (outside.length > 0) {
     return failed(
       `agent deleted files outside the task's scope (${task.files.join(', ')}): ${outside.join(', ')}`,
@@ -161,10 +163,10 @@ export async function runTaskAttempt(
   }
   const message = taskCommitMessage(
     { milestoneId: context.spec.id, run: context.run, task, agent: profile, attempt },
-    status.changes,
+    staged,
   );
   const head =
-    status.changes.length > 0 ? await commitAll(dir, message, context.commitEnv) : (status.head ?? start);
+    staged.length > 0 ? await commitStaged(dir, message, context.commitEnv) : (where.head ?? start);
   if (head === start && (await isAncestor(dir, head, milestoneHead))) {
     return failed(`agent ${profile.name} exited 0 but changed nothing`, 0);
   }

@@ -1,4 +1,5 @@
 import { git } from './git.js';
+import type { FileChange } from './status.js';
 
 /**
  * Commits everything in a worktree (tracked and untracked) and returns the new commit id.
@@ -6,6 +7,27 @@ import { git } from './git.js';
  */
 export async function commitAll(worktree: string, message: string, env?: NodeJS.ProcessEnv): Promise<string> {
   await git(worktree, ['add', '-A']);
+  return commitStaged(worktree, message, env);
+}
+
+/** Stages everything and says what: `git add -A -v` names each path it adds or removes. */
+export async function stageAll(worktree: string): Promise<FileChange[]> {
+  const out = await git(worktree, ['add', '-A', '-v']);
+  const changes: FileChange[] = [];
+  for (const line of out.split('\n')) {
+    const match = /^(add|remove) '(.*)'$/.exec(line);
+    if (match?.[2] !== undefined)
+      changes.push({ path: match[2], kind: match[1] === 'remove' ? 'deleted' : 'changed' });
+  }
+  return changes;
+}
+
+/** Commits what is staged and returns the new commit id. */
+export async function commitStaged(
+  worktree: string,
+  message: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<string> {
   const out = await git(
     worktree,
     ['-c', 'core.abbrev=40', 'commit', '--no-verify', '--no-status', '-F', '-'],

@@ -1,6 +1,8 @@
 import { git } from './git.js';
 
-export type ChangeKind = 'added' | 'modified' | 'deleted' | 'renamed' | 'untracked' | 'conflicted';
+/** `changed`: added or modified, when git did not say which (`git add -v`). */
+export type ChangeKind =
+  'added' | 'modified' | 'changed' | 'deleted' | 'renamed' | 'untracked' | 'conflicted';
 
 export interface FileChange {
   path: string;
