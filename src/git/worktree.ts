@@ -88,7 +88,26 @@ function removeStaleIndexLock(dir: string): void {
   }
 }
 
+/** The admin directory (`.git/worktrees/<name>`) a linked worktree's `.git` file points at. */
+function adminDirOf(dir: string): string | undefined {
+  try {
+    const pointer = /^gitdir: (.*)$/m.exec(readFileSync(path.join(dir, '.git'), 'utf8'))?.[1]?.trim();
+    const admin = pointer ? path.resolve(dir, pointer) : undefined;
+    return admin && path.basename(path.dirname(admin)) === 'worktrees' ? admin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function removeUnlocked(repo: string, dir: string): Promise<void> {
+  // What `git worktree remove --force` does, without a git process: delete the checkout and
+  // its admin directory. Only for worktrees Cairn made (never locked); otherwise ask git.
+  const admin = adminDirOf(dir);
+  if (admin && !existsSync(path.join(admin, 'locked'))) {
+    await rm(dir, { recursive: true, force: true });
+    await rm(admin, { recursive: true, force: true });
+    return;
+  }
   const result = await tryGit(repo, ['worktree', 'remove', '--force', '--force', dir]);
   if (result.code !== 0) {
     await rm(dir, { recursive: true, force: true });
