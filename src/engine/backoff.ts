@@ -16,8 +16,7 @@ export function retryDelay(
   policy: BackoffPolicy = DEFAULT_BACKOFF,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(policy.capMs, policy.baseMs * policy.factor ** Math.max(0, retry - 1));
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * retryCeiling(retry, policy));
 }
 
 /** The upper bound of the delay before retry `retry`, for display and tests. */

@@ -1,17 +1,19 @@
 import { existsSync } from 'node:fs';
-import { removeWorktree } from '../git/worktree.js';
+import { pruneWorktrees, removeWorktree } from '../git/worktree.js';
 import type { Store } from '../store/types.js';
 import { taskWorktree } from './names.js';
 import type { RunContext } from './run-context.js';
 
 /**
- * Removes the worktrees of finished tasks. A run killed between a merge and the removal of
- * the task's worktree leaves one behind; the next run tidies it (the branch stays).
+ * Removes the worktrees of finished tasks, and registrations whose directory is gone. A run
+ * killed between a merge and the removal of the task's worktree leaves one behind; the next
+ * run tidies it (the branch stays).
  */
 export async function removeFinishedWorktrees(
   context: Pick<RunContext, 'repo' | 'spec'>,
   store: Store,
 ): Promise<void> {
+  await pruneWorktrees(context.repo.root);
   for (const task of store.tasks(context.spec.id)) {
     if (task.state !== 'done') continue;
     const dir = taskWorktree(context.repo.stateDir, context.spec.id, task.id);

@@ -6,10 +6,6 @@ export async function resolveCommit(cwd: string, rev: string): Promise<string | 
   return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
-export async function branchExists(cwd: string, branch: string): Promise<boolean> {
-  return (await resolveCommit(cwd, `refs/heads/${branch}`)) !== undefined;
-}
-
 /**
  * Moves a branch from `expected` to `next` only if it still points at `expected`
  * (compare-and-swap); returns false when someone else moved it first.

@@ -104,8 +104,10 @@ async function removeUnlocked(repo: string, dir: string): Promise<void> {
   // its admin directory. Only for worktrees Cairn made (never locked); otherwise ask git.
   const admin = adminDirOf(dir);
   if (admin && !existsSync(path.join(admin, 'locked'))) {
-    await rm(dir, { recursive: true, force: true });
+    // Registration first: a run killed in between leaves a plain directory, never a
+    // registered worktree without its checkout.
     await rm(admin, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
     return;
   }
   const result = await tryGit(repo, ['worktree', 'remove', '--force', '--force', dir]);
@@ -113,6 +115,13 @@ async function removeUnlocked(repo: string, dir: string): Promise<void> {
     await rm(dir, { recursive: true, force: true });
     await tryGit(repo, ['worktree', 'prune']);
   }
+}
+
+/** Forgets registered worktrees whose directory is gone (what an interrupted removal leaves). */
+export function pruneWorktrees(repo: string): Promise<void> {
+  return registry(async () => {
+    await tryGit(repo, ['worktree', 'prune']);
+  });
 }
 
 /** Removes a worktree and its directory; never fails when it is already gone. */
