@@ -4,13 +4,13 @@
  * that run's journal (≥100,000 events), written through Cairn's own store.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { CairnEvent } from '../src/store/events.js';
 import { loadMilestone } from '../src/engine/load.js';
 import { definitionOf } from '../src/engine/definition.js';
-import { MILESTONE_BRANCH, benchSpec, git, taskIds, tempDir } from './lib.js';
+import { MILESTONE_BRANCH, createBenchRepo, git, taskIds } from './lib.js';
 
 /** The agent: marks its start (nanoseconds) in $MARK_DIR/<task>.start, then sleeps. */
 export const RESUME_AGENT = ['/bin/sh', '-c', 'date +%s%N > "$MARK_DIR/$CAIRN_TASK.start"; exec sleep 30'];
@@ -31,19 +31,7 @@ export function resumeConfig(): string {
 
 /** A repository on `main` (one commit: README, config, spec of `count` independent tasks). */
 export function createResumeRepo(count: number, prefix: string): string {
-  const root = tempDir(prefix);
-  git(root, ['init', '--quiet', '--initial-branch=main']);
-  git(root, ['config', 'user.name', 'Cairn Bench']);
-  git(root, ['config', 'user.email', 'bench@cairn.invalid']);
-  git(root, ['config', 'commit.gpgsign', 'false']);
-  mkdirSync(path.join(root, '.cairn'), { recursive: true });
-  mkdirSync(path.join(root, '.milestones'), { recursive: true });
-  writeFileSync(path.join(root, 'README.md'), '# bench project\n');
-  writeFileSync(path.join(root, '.cairn', 'config.yaml'), resumeConfig());
-  writeFileSync(path.join(root, '.milestones', '001-bench.yaml'), benchSpec(taskIds(count)));
-  git(root, ['add', '-A']);
-  git(root, ['commit', '--quiet', '-m', 'initial commit']);
-  return root;
+  return createBenchRepo(count, prefix, resumeConfig());
 }
 
 export interface SeedShape {

@@ -348,7 +348,7 @@ export const MILESTONE_BRANCH = 'milestone/001-bench';
  * A git repository on `main` with one commit holding a README, the bench config and a spec
  * of `count` independent tasks, with a local identity.
  */
-export function createBenchRepo(count: number, prefix = 'cairn-bench-'): string {
+export function createBenchRepo(count: number, prefix = 'cairn-bench-', config = benchConfig()): string {
   const root = tempDir(prefix);
   git(root, ['init', '--quiet', '--initial-branch=main']);
   git(root, ['config', 'user.name', 'Cairn Bench']);
@@ -357,7 +357,7 @@ export function createBenchRepo(count: number, prefix = 'cairn-bench-'): string 
   mkdirSync(path.join(root, '.cairn'), { recursive: true });
   mkdirSync(path.join(root, '.milestones'), { recursive: true });
   writeFileSync(path.join(root, 'README.md'), '# bench project\n');
-  writeFileSync(path.join(root, '.cairn', 'config.yaml'), benchConfig());
+  writeFileSync(path.join(root, '.cairn', 'config.yaml'), config);
   writeFileSync(path.join(root, '.milestones', '001-bench.yaml'), benchSpec(taskIds(count)));
   git(root, ['add', '-A']);
   git(root, ['commit', '--quiet', '-m', 'initial commit']);
