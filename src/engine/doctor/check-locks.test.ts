@@ -1,28 +1,15 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestRepo } from './test-repo.js';
 import { checkLocks, findGitLocks, gitProcessesIn } from './check-locks.js';
 import { readProcessTable } from './processes.js';
 import { removeLock } from './repair-processes.js';
 
-const root = mkdtempSync(path.join(tmpdir(), 'cairn-locks-'));
+const { root, git } = createTestRepo('cairn-locks-');
 const wt = `${root}-wt`;
 afterAll(() => [root, wt].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-git('init', '-q', '--initial-branch=main');
-git(
-  '-c',
-  'user.name=T',
-  '-c',
-  'user.email=t@example.invalid',
-  'commit',
-  '-q',
-  '--allow-empty',
-  '-m',
-  'initial',
-);
 git('worktree', 'add', '-q', '-b', 'side', wt);
 const commonDir = path.join(root, '.git');
 const dirs = [root, commonDir, wt];

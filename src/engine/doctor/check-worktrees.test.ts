@@ -1,26 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestRepo } from './test-repo.js';
 import { checkWorktrees, prunableWorktrees, unregisteredWorktreeDirs } from './check-worktrees.js';
 import { moveWorktreeAside } from './repair-state.js';
 
-const root = mkdtempSync(path.join(tmpdir(), 'cairn-worktrees-'));
+const { root, git } = createTestRepo('cairn-worktrees-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-git('init', '-q', '--initial-branch=main');
-git(
-  '-c',
-  'user.name=T',
-  '-c',
-  'user.email=t@example.invalid',
-  'commit',
-  '-q',
-  '--allow-empty',
-  '-m',
-  'initial',
-);
 const stateDir = path.join(root, '.git', 'cairn');
 const taskDir = (task: string) => path.join(stateDir, 'worktrees', '001', task);
 

@@ -1,26 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestRepo } from './test-repo.js';
 import { InputError } from '../../shared/errors.js';
 import { runDoctor } from './run-doctor.js';
 
-const root = mkdtempSync(path.join(tmpdir(), 'cairn-doctor-'));
+const { root } = createTestRepo('cairn-doctor-');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-git('init', '-q', '--initial-branch=main');
-git(
-  '-c',
-  'user.name=T',
-  '-c',
-  'user.email=t@example.invalid',
-  'commit',
-  '-q',
-  '--allow-empty',
-  '-m',
-  'initial',
-);
 const stateDir = path.join(root, '.git', 'cairn');
 const relaxed = { warnBytes: 0, warnRatio: 0, errorBytes: 0 };
 
