@@ -6,9 +6,8 @@
  *
  *   npx tsx bench/journal.ts        (npm run build first: it times dist/cli/bin.js)
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
+  runIfMain,
   CLI,
   cleanupTemps,
   createBenchRepo,
@@ -148,15 +147,4 @@ export async function main(): Promise<number> {
 
 export const run = main;
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      cleanupTemps();
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, main);

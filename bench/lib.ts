@@ -382,3 +382,18 @@ export function fmtMs(ms: number): string {
 export function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
+
+/** Runs `main` when `moduleUrl` is the script node was started with (`npx tsx bench/x.ts`). */
+export function runIfMain(moduleUrl: string, main: () => Promise<number>): void {
+  if (!process.argv[1] || path.resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      cleanupTemps();
+      process.exitCode = 1;
+    },
+  );
+}

@@ -8,8 +8,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
+  runIfMain,
   CLI,
   cleanupTemps,
   fmtMs,
@@ -289,15 +289,4 @@ export async function main(): Promise<number> {
 
 export const run = main;
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      cleanupTemps();
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, main);
