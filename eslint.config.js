@@ -4,11 +4,12 @@ import tseslint from 'typescript-eslint';
 
 /** Import boundaries: dependencies point inward (see DESIGN.md, "Layout"). */
 const boundaries = {
-  shared: ['spec', 'store', 'git', 'agents', 'engine', 'cli', 'demo'],
-  spec: ['store', 'git', 'agents', 'engine', 'cli', 'demo'],
-  store: ['git', 'agents', 'engine', 'cli', 'demo'],
-  git: ['spec', 'store', 'agents', 'engine', 'cli', 'demo'],
-  agents: ['store', 'git', 'engine', 'cli', 'demo'],
+  shared: ['spec', 'store', 'git', 'agents', 'progress', 'engine', 'cli', 'demo'],
+  spec: ['store', 'git', 'agents', 'progress', 'engine', 'cli', 'demo'],
+  store: ['git', 'agents', 'progress', 'engine', 'cli', 'demo'],
+  git: ['spec', 'store', 'agents', 'progress', 'engine', 'cli', 'demo'],
+  agents: ['store', 'git', 'progress', 'engine', 'cli', 'demo'],
+  progress: ['engine', 'cli', 'demo'],
   engine: ['cli', 'demo'],
   demo: ['cli'],
 };
