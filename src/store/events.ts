@@ -75,7 +75,24 @@ export type CairnEvent =
       head?: string;
     }
   | { type: 'task.merged'; milestone: string; task: string; commit: string; head: string }
-  | { type: 'milestone.landed'; milestone: string; commit: string };
+  | { type: 'milestone.landed'; milestone: string; commit: string }
+  /** Someone committed by hand on a task branch (journaled by Cairn's post-commit hook). */
+  | {
+      type: 'commit.recorded';
+      milestone: string;
+      task: string | null;
+      commit: string;
+      branch: string;
+      source: 'hook';
+    }
+  /** The milestone's progress changed: overall figure, confidence and each dimension (null = no data). */
+  | {
+      type: 'progress.snapshot';
+      milestone: string;
+      overall: number | null;
+      confidence: number;
+      dimensions: Record<string, number | null>;
+    };
 
 export type EventType = CairnEvent['type'];
 

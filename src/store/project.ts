@@ -150,6 +150,10 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
         `UPDATE milestones SET state = 'landed', landed_commit = ?, updated_at = ? WHERE id = ?`,
       ).run(event.commit, at, event.milestone);
       return;
+    case 'commit.recorded':
+    case 'progress.snapshot':
+      // Journal only: read back from the events by `cairn progress --history` and the analytics.
+      return;
   }
 }
 
