@@ -161,6 +161,35 @@ export function createProgram(): Command {
     )
     .action(lazy(() => import('./commands/land.js')));
 
+  const hooks = program
+    .command('hooks')
+    .description(
+      'git hooks for commits made by hand: trailers on task branches, no commits on milestone branches',
+    )
+    .addHelpText(
+      'after',
+      `${examples(['cairn hooks install', 'cairn hooks status --json', 'cairn hooks uninstall'])}\ncommit-msg adds Milestone: and Task: trailers on feature/milestone-<id>-<task> branches;\npre-commit refuses direct commits on milestone/* branches (git commit --no-verify overrides);\npost-commit journals the commit in Cairn's state, when there is any.\n\nCairn installs into the directory git actually uses (core.hooksPath, e.g. husky's, when set).\nA hook already there is never overwritten: it moves to <name>.cairn-chained and runs first;\nuninstall puts it back.\n`,
+    );
+  hooks
+    .command('install')
+    .description("install Cairn's commit-msg, pre-commit and post-commit hooks, chained with yours")
+    .action(lazy(() => import('./commands/hooks.js').then((m) => ({ default: m.install }))));
+  hooks
+    .command('uninstall')
+    .description("remove Cairn's hooks and restore the ones they chained")
+    .action(lazy(() => import('./commands/hooks.js').then((m) => ({ default: m.uninstall }))));
+  hooks
+    .command('status')
+    .description("show which of Cairn's hooks are installed, and where")
+    .option('--json', 'print { hooks_dir, core_hooks_path, hooks: [{ name, state, chained }] }')
+    .action(lazy(() => import('./commands/hooks.js').then((m) => ({ default: m.status }))));
+  hooks
+    .command('run', { hidden: true })
+    .argument('<hook>')
+    .argument('[args...]')
+    .allowUnknownOption()
+    .action(lazy(() => import('./commands/hooks-run.js')));
+
   program
     .command('doctor')
     .description(
