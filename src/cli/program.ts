@@ -95,6 +95,25 @@ export function createProgram(): Command {
     .option('--json', 'print { milestone, tasks } as JSON')
     .action(lazy(() => import('./commands/status.js')));
 
+  program
+    .command('analyze')
+    .description(
+      'commit analysis of any git repository: types, file kinds, churn, frequency pattern, authors, agents, milestones',
+    )
+    .argument('[rev-range]', 'commits to analyze, as git understands them (default: HEAD)')
+    .option('--since <date>', 'only commits after this date (`2024-01-31`, `2.weeks`)')
+    .addOption(
+      new Option('--by <group>', 'the table groups commits by this')
+        .choices(['type', 'kind', 'author', 'agent', 'milestone'])
+        .default('type'),
+    )
+    .option('--json', 'print the figures as JSON (shape in docs/progress.md)')
+    .addHelpText(
+      'after',
+      `${examples(['cairn analyze', 'cairn analyze main..feature --by author', 'cairn analyze --since 2.weeks --by agent --json'])}\nParsed commits are cached in the state directory (analyze-cache.db), so a second run reads\nonly new commits from git. An empty repository prints "no commits yet" (exit 0); a range\nthat does not resolve is exit 2.\n`,
+    )
+    .action(lazy(() => import('./commands/analyze.js')));
+
   const manual = (name: 'retry' | 'skip' | 'unblock', what: string) =>
     program
       .command(name)
