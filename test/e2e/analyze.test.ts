@@ -175,6 +175,13 @@ describe('cairn analyze on a generated history', () => {
     const second = await analyze(clone, [], home);
     expect(second.cache.parsed).toBe(cut.length);
     expect(withoutCache(second)).toEqual(withoutCache(first));
+
+    // Deepening keeps the tips but adds commits under them: the remembered range must not hold.
+    git(clone, ['fetch', '--quiet', '--deepen', '10']);
+    const deeper = await analyze(clone, [], home);
+    expect(deeper.commits).toBe(gitFigures(clone).commits);
+    expect(deeper.commits).toBeGreaterThan(first.commits);
+    expect(deeper.churn).toEqual(gitFigures(clone).churn);
   });
 });
 

@@ -15,6 +15,8 @@ export interface HistoryOptions {
   mergeEvery?: number;
   /** One commit touching this many new files (0: none). */
   largeCommitFiles?: number;
+  /** Branches to create on the way: once `main` has at least this many commits, the branch points at it. */
+  branchesAt?: Record<number, string>;
 }
 
 /** What the generator wrote, to check an analysis against. */
@@ -27,6 +29,8 @@ export interface HistoryManifest {
   agents: Record<string, number>;
   milestones: Record<string, { commits: number; tasks: number }>;
   skewed: number;
+  /** Commits under each branch of `branchesAt`. */
+  branches: Record<string, number>;
 }
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
@@ -88,6 +92,8 @@ interface Writer {
   text(value: string): void;
   bytes(value: Buffer): void;
   data(value: Buffer): void;
+  /** Bytes written but not yet handed to git. */
+  pending(): number;
   flush(): Promise<void>;
 }
 
@@ -105,6 +111,7 @@ function createWriter(stdin: NodeJS.WritableStream): Writer {
       writer.bytes(value);
       writer.text('\n');
     },
+    pending: () => size,
     async flush() {
       if (size === 0) return;
       const chunk = Buffer.concat(parts);
@@ -130,7 +137,11 @@ export async function generateHistory(dir: string, options: HistoryOptions): Pro
     agents: {},
     milestones: {},
     skewed: 0,
+    branches: {},
   };
+  const pendingBranches = Object.entries(options.branchesAt ?? {})
+    .map(([at, name]) => [Number(at), name] as const)
+    .sort((a, b) => a[0] - b[0]);
   const tasks = new Map<string, Set<string>>();
 
   const child = spawn('git', ['fast-import', '--quiet', '--done'], {
@@ -303,7 +314,12 @@ export async function generateHistory(dir: string, options: HistoryOptions): Pro
         lines: sideLines,
       });
     } else ordinary();
-    if (manifest.commits % 500 === 0) await out.flush();
+    while (pendingBranches.length > 0 && manifest.commits >= pendingBranches[0]![0]) {
+      const [, name] = pendingBranches.shift()!;
+      out.text(`reset refs/heads/${name}\nfrom :${tip!}\n\n`);
+      manifest.branches[name] = manifest.commits;
+    }
+    if (out.pending() > 1 << 20) await out.flush();
   }
   out.text('done\n');
   await out.flush();

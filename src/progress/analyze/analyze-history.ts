@@ -1,9 +1,9 @@
-import { InputError } from '../../shared/errors.js';
 import { isCorruptionError } from '../../store/db-file.js';
 import { createAggregator, type Aggregator } from './aggregate.js';
 import { cacheFile, decode, openCache, removeCacheFile, type AnalyzeCache } from './cache.js';
-import { gitLines, streamGit, type StreamEnd } from './git-stream.js';
+import { gitLines, streamGit } from './git-stream.js';
 import { createLogParser, LOG_FORMAT } from './log-parser.js';
+import { checkGitEnd, checkRangeInput, resolveRange } from './range.js';
 import { toRecord } from './record.js';
 import { probeRepo, type AnalyzeRepo } from './repo-probe.js';
 import type { Analysis, GroupBy } from './types.js';
@@ -22,6 +22,7 @@ export interface AnalyzeOutcome {
   warnings: string[];
 }
 
+const DAMAGED = 'analyze cache was damaged; rebuilt';
 /** Above this many records, and four times the commits analyzed, unreachable records are pruned. */
 const PRUNE_AT = 50_000;
 
@@ -45,15 +46,19 @@ const LOG_ARGS = [
 
 /** `cairn analyze`: commit figures of any git repository, from git and the incremental cache. */
 export async function analyzeHistory(options: AnalyzeOptions): Promise<AnalyzeOutcome> {
-  const { range, since } = checkInput(options);
+  const { range, since, by } = options;
+  checkRangeInput(range, since);
   const repo = await probeRepo(options.cwd, options.env);
-  const revs = [range ?? 'HEAD', ...(since === undefined ? [] : [`--since=${since}`])];
   const base = { range: range ?? 'HEAD', since: since ?? null, shallow: repo.shallow };
   if (range === undefined && !repo.hasHead) {
-    const empty = createAggregator(options.by).finish();
     const cache = { enabled: false, hits: 0, parsed: 0, rebuilt: false };
-    return { analysis: { ...base, note: 'no commits yet', ...empty, cache }, warnings: [] };
+    return {
+      analysis: { ...base, note: 'no commits yet', ...createAggregator(by).finish(), cache },
+      warnings: [],
+    };
   }
+  const tips = await resolveRange(repo.cwd, base.range, repo.hasHead);
+  const query: Query = { repo, range: base.range, tips, since, by };
 
   const warnings: string[] = [];
   const file = cacheFile(repo.stateDir);
@@ -63,135 +68,99 @@ export async function analyzeHistory(options: AnalyzeOptions): Promise<AnalyzeOu
   } catch (error) {
     warnings.push(`analyze cache unavailable (${(error as Error).message}); reading the whole history`);
   }
-  if (opened?.rebuilt) warnings.push('analyze cache was damaged; rebuilt');
+  let rebuilt = opened?.rebuilt ?? false;
 
   let run: Collected;
   try {
-    run = await collect(repo, revs, base.range, options.by, opened?.cache);
+    run = await collect(query, opened?.cache);
   } catch (error) {
     if (!opened || !isCorruptionError(error)) throw error;
     // Damage found past the header: start over with an empty cache.
     opened.cache.close();
     removeCacheFile(file);
     opened = openCache(file);
-    if (!warnings.includes('analyze cache was damaged; rebuilt'))
-      warnings.push('analyze cache was damaged; rebuilt');
-    run = await collect(repo, revs, base.range, options.by, opened.cache);
+    rebuilt = true;
+    run = await collect(query, opened.cache);
   }
+  if (rebuilt) warnings.push(DAMAGED);
   if (opened) {
-    await pruneIfLarge(repo, opened.cache, run.total);
+    if (run.parsed > 0) await pruneIfLarge(repo, opened.cache, run.hits + run.parsed);
     opened.cache.close();
   }
-  const cache = {
-    enabled: opened !== undefined,
-    hits: run.hits,
-    parsed: run.parsed,
-    rebuilt: warnings.includes('analyze cache was damaged; rebuilt'),
-  };
+  const cache = { enabled: opened !== undefined, hits: run.hits, parsed: run.parsed, rebuilt };
   return { analysis: { ...base, note: null, ...run.aggregator.finish(), cache }, warnings };
+}
+
+interface Query {
+  repo: AnalyzeRepo;
+  range: string;
+  /** The range resolved by `git rev-parse`. */
+  tips: string[];
+  since: string | undefined;
+  by: GroupBy;
 }
 
 interface Collected {
   aggregator: Aggregator;
   hits: number;
   parsed: number;
-  total: number;
 }
 
-async function collect(
-  repo: AnalyzeRepo,
-  revs: string[],
-  range: string,
-  by: GroupBy,
-  cache: AnalyzeCache | undefined,
-): Promise<Collected> {
-  const aggregator = createAggregator(by);
+/** Feeds every commit of the range to an aggregator: from the cache when it has it, else from `git log`. */
+async function collect(query: Query, cache: AnalyzeCache | undefined): Promise<Collected> {
+  const { repo, tips, since } = query;
+  const aggregator = createAggregator(query.by);
+  const revs = [...tips, ...(since === undefined ? [] : [`--since=${since}`])];
+  // A relative --since moves with the clock, and deepening a shallow clone adds commits under the
+  // same tips: the remembered list of a range holds only for the same tips, cuts and no date.
+  const snapshotKey = since === undefined && cache ? query.range : undefined;
+  const snapshotTips = [...tips, ...[...repo.shallowRoots].sort().map((hash) => `shallow ${hash}`)].join(
+    '\n',
+  );
+
   let parsed = 0;
+  const parsedHashes: string[] = [];
   const parser = createLogParser((raw) => {
     const record = toRecord(raw);
     parsed += 1;
     aggregator.add(record);
+    if (snapshotKey !== undefined) parsedHashes.push(record.hash);
     if (cache && !repo.shallowRoots.has(record.hash)) cache.put(record);
   });
   const onChunk = (chunk: Buffer) => parser.push(chunk);
 
   let hits = 0;
-  const cached = cache ? cache.count() : 0;
-  if (!cache || cached === 0) {
+  let members: string[] | undefined;
+  if (!cache || cache.isEmpty()) {
     // Nothing cached: one pass of `git log` over the range, no list of commits first.
-    const end = await streamGit(repo.cwd, [...LOG_ARGS, ...revs, '--'], onChunk);
-    checkEnd(end, range, repo.hasHead);
+    checkGitEnd(await streamGit(repo.cwd, [...LOG_ARGS, ...revs, '--'], onChunk), query.range);
   } else {
-    const list = await gitLines(repo.cwd, ['--no-replace-objects', 'rev-list', ...revs, '--']);
-    checkEnd(list.end, range);
-    const missing: string[] = [];
-    // Most of the cache in range: one scan beats a lookup per commit.
-    const rows = list.lines.length * 4 >= cached ? cache.all() : undefined;
-    const lookup = rows
-      ? (hash: string) => {
-          const data = rows.get(hash);
-          return data === undefined ? undefined : decode(hash, data);
-        }
-      : (hash: string) => cache.get(hash);
-    for (const hash of list.lines) {
-      const record = lookup(hash);
-      if (record) {
-        hits += 1;
-        aggregator.add(record);
-      } else missing.push(hash);
+    const snapshot = snapshotKey === undefined ? undefined : cache.snapshot(snapshotKey);
+    let fresh = false;
+    if (snapshot?.tips === snapshotTips) members = snapshot.hashes;
+    else {
+      const list = await gitLines(repo.cwd, ['--no-replace-objects', 'rev-list', ...revs, '--']);
+      checkGitEnd(list.end, query.range);
+      members = list.lines;
+      fresh = true;
     }
+    const { found, missing } = cache.lookup(members);
+    for (const data of found) aggregator.add(decode(data));
+    hits = found.length;
     if (missing.length > 0) {
       const input = `${missing.join('\n')}\n`;
       const end = await streamGit(repo.cwd, [...LOG_ARGS, '--no-walk=unsorted', '--stdin'], onChunk, input);
-      checkEnd(end, range);
+      checkGitEnd(end, query.range);
     }
+    if (!fresh) members = undefined;
   }
   parser.end();
   cache?.flush();
-  return { aggregator, hits, parsed, total: hits + parsed };
-}
-
-function checkEnd(end: StreamEnd, range: string, hasHead = true): void {
-  if (end.code === 0) return;
-  const message = end.stderr.trim().split('\n')[0] ?? '';
-  if (!hasHead) {
-    throw new InputError(
-      'E_BAD_RANGE',
-      `the range "${range}" does not resolve: no commits yet on this branch`,
-      {
-        hint: 'Make a first commit, or name a branch that has commits.',
-      },
-    );
+  if (cache && snapshotKey !== undefined) {
+    const hashes = members ?? (hits === 0 ? parsedHashes : undefined);
+    if (hashes) cache.saveSnapshot(snapshotKey, { tips: snapshotTips, hashes });
   }
-  if (
-    /unknown revision|bad revision|ambiguous argument|invalid object name|bad object|not a valid/i.test(
-      message,
-    )
-  ) {
-    throw new InputError(
-      'E_BAD_RANGE',
-      `the range "${range}" does not resolve in this repository (${message})`,
-      {
-        hint: 'Give a revision or range git understands: a branch, tag or commit, `main..feature`, `v1.0..HEAD`, `HEAD~50..` (see `git help revisions`).',
-      },
-    );
-  }
-  throw new Error(`git log failed (exit ${String(end.code ?? end.signal)}): ${message}`);
-}
-
-function checkInput(options: AnalyzeOptions): { range: string | undefined; since: string | undefined } {
-  const { range, since } = options;
-  if (range !== undefined && (range === '' || range.startsWith('-'))) {
-    throw new InputError('E_BAD_RANGE', `"${range}" is not a revision range`, {
-      hint: 'Give a range such as `main..feature` or `HEAD~50..`; options go after the command (`--since 2.weeks`).',
-    });
-  }
-  if (since !== undefined && (since.trim() === '' || since.startsWith('-'))) {
-    throw new InputError('E_BAD_SINCE', `--since "${since}" is not a date`, {
-      hint: 'Give a date git understands: `2024-01-31`, `2.weeks`, `"3 days ago"`.',
-    });
-  }
-  return { range, since };
+  return { aggregator, hits, parsed };
 }
 
 async function pruneIfLarge(repo: AnalyzeRepo, cache: AnalyzeCache, analyzed: number): Promise<void> {

@@ -8,7 +8,9 @@ import type { CommitRecord, TypeSource } from './types.js';
 const require = createRequire(import.meta.url);
 
 /** Bump when a record's meaning changes (classification rules, fields): the old cache is dropped. */
-const FORMAT = 2;
+const FORMAT = 3;
+/** Ranges whose list of commits is remembered (the most recently used). */
+const RANGES_KEPT = 16;
 const BATCH = 2000;
 const SOURCES: TypeSource[] = ['conventional', 'heuristic', 'merge'];
 
@@ -20,14 +22,25 @@ export function cacheFile(stateDir: string): string {
  * Parsed commits keyed by hash. A hash names immutable content, so a record never goes stale when
  * history is rewritten; it only stops being asked for (and `prune` drops it).
  */
+/** The commits of a range when its ends resolved to `tips`: with the same tips, the same commits. */
+export interface RangeSnapshot {
+  tips: string;
+  hashes: string[];
+}
+
 export interface AnalyzeCache {
   count(): number;
-  get(hash: string): CommitRecord | undefined;
-  /** Every record, keyed by hash, still encoded (`decode` when used): one scan instead of a lookup per commit. */
-  all(): Map<string, string>;
+  isEmpty(): boolean;
+  /**
+   * The records of these commits, still encoded (`decode` them), and the hashes not cached. One
+   * query: SQLite walks the list and the index, JavaScript sees only the rows.
+   */
+  lookup(hashes: string[]): { found: string[]; missing: string[] };
   /** Buffered; written in batches of one transaction each. */
   put(record: CommitRecord): void;
   flush(): void;
+  snapshot(key: string): RangeSnapshot | undefined;
+  saveSnapshot(key: string, snapshot: RangeSnapshot): void;
   /** Deletes every record whose hash is not in `keep`; returns how many went. */
   prune(keep: Set<string>): number;
   close(): void;
@@ -63,9 +76,12 @@ function open(file: string): AnalyzeCache {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     if (db.pragma('user_version', { simple: true }) !== FORMAT) {
-      db.exec('DROP TABLE IF EXISTS commits');
+      db.exec('DROP TABLE IF EXISTS commits; DROP TABLE IF EXISTS ranges');
       // One encoded column: a row costs one bind and one parse, not twenty-four.
       db.exec('CREATE TABLE commits (hash TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID');
+      db.exec(
+        'CREATE TABLE ranges (key TEXT PRIMARY KEY, tips TEXT NOT NULL, hashes TEXT NOT NULL, used INTEGER)',
+      );
       db.pragma(`user_version = ${FORMAT}`);
     }
     // Reading the table proves the file is a database, not just a header.
@@ -78,8 +94,21 @@ function open(file: string): AnalyzeCache {
 }
 
 function createCache(db: Database.Database): AnalyzeCache {
-  const select = db.prepare('SELECT data FROM commits WHERE hash = ?').pluck();
-  const scan = db.prepare('SELECT hash, data FROM commits').raw(true);
+  const found = db
+    .prepare('SELECT data FROM json_each(?) AS wanted JOIN commits ON commits.hash = wanted.value')
+    .pluck();
+  const absent = db
+    .prepare(
+      'SELECT value FROM json_each(?) AS wanted WHERE NOT EXISTS (SELECT 1 FROM commits WHERE hash = wanted.value)',
+    )
+    .pluck();
+  const readRange = db.prepare('SELECT tips, hashes FROM ranges WHERE key = ?');
+  const writeRange = db.prepare(
+    'INSERT OR REPLACE INTO ranges (key, tips, hashes, used) VALUES (?, ?, ?, ?)',
+  );
+  const trimRanges = db.prepare(
+    `DELETE FROM ranges WHERE key NOT IN (SELECT key FROM ranges ORDER BY used DESC LIMIT ${RANGES_KEPT})`,
+  );
   // Same hash, same content: a record already there is left alone.
   const insert = db.prepare('INSERT OR IGNORE INTO commits (hash, data) VALUES (?, ?)');
   const insertAll = db.transaction((records: CommitRecord[]) => {
@@ -96,14 +125,21 @@ function createCache(db: Database.Database): AnalyzeCache {
 
   return {
     count: () => (db.prepare('SELECT count(*) FROM commits').pluck().get() as number) ?? 0,
-    get: (hash) => {
-      const data = select.get(hash) as string | undefined;
-      return data === undefined ? undefined : decode(hash, data);
+    isEmpty: () => db.prepare('SELECT 1 FROM commits LIMIT 1').get() === undefined,
+    lookup(hashes) {
+      const list = JSON.stringify(hashes);
+      const rows = found.all(list) as string[];
+      return { found: rows, missing: rows.length === hashes.length ? [] : (absent.all(list) as string[]) };
     },
-    all: () => {
-      const map = new Map<string, string>();
-      for (const [hash, data] of scan.iterate() as IterableIterator<[string, string]>) map.set(hash, data);
-      return map;
+    snapshot(key) {
+      const row = readRange.get(key) as { tips: string; hashes: string } | undefined;
+      return row ? { tips: row.tips, hashes: row.hashes === '' ? [] : row.hashes.split('\n') } : undefined;
+    },
+    saveSnapshot(key, snapshot) {
+      db.transaction(() => {
+        writeRange.run(key, snapshot.tips, snapshot.hashes.join('\n'), Date.now());
+        trimRanges.run();
+      })();
     },
     put(record) {
       buffer.push(record);
@@ -141,7 +177,8 @@ function encode(r: CommitRecord): string {
   ]);
 }
 
-export function decode(hash: string, data: string): CommitRecord {
+/** A cached record; its hash is not stored in it (it is the key), and the analysis does not need it. */
+export function decode(data: string, hash = ''): CommitRecord {
   const row = JSON.parse(data) as [
     number,
     string,
