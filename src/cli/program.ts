@@ -96,6 +96,43 @@ export function createProgram(): Command {
     .action(lazy(() => import('./commands/status.js')));
 
   program
+    .command('progress')
+    .description(
+      'how far a milestone is, measured from git and the journal: five dimensions, overall with confidence, velocity, forecast, bottlenecks',
+    )
+    .argument('<milestone>', 'milestone id, id-slug or spec file')
+    .option('--json', 'print the figures as JSON (definitions in docs/progress.md)')
+    .option('--history', 'also show the journaled snapshots (one per change of the figures)')
+    .addHelpText(
+      'after',
+      `${examples(['cairn progress 001', 'cairn progress 001 --history', 'cairn progress 001 --json'])}\nDimensions (0-1): task (done weight, partial credit from Progress: markers), code (weighted\nlines against what finished tasks needed), git (tasks merged on the milestone branch), quality\n(acceptance and integration pass rates, test share), value (weight merged). A figure with no\ndata says so instead of 0%. Each call journals a snapshot when the figures changed.\n`,
+    )
+    .action(lazy(() => import('./commands/progress.js')));
+
+  program
+    .command('report')
+    .description('a milestone report: Markdown for a pull request, JSON, or standalone HTML with charts')
+    .argument('<milestone>', 'milestone id, id-slug or spec file')
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        'md (pull-request description), json, or html (offline, SVG charts)',
+      )
+        .choices(['md', 'json', 'html'])
+        .default('md'),
+    )
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .addHelpText(
+      'after',
+      examples([
+        'cairn report 001',
+        'cairn report 001 --format html --out report.html',
+        'gh pr create --body "$(cairn report 001)"',
+      ]),
+    )
+    .action(lazy(() => import('./commands/report.js')));
+
+  program
     .command('analyze')
     .description(
       'commit analysis of any git repository: types, file kinds, churn, frequency pattern, authors, agents, milestones',

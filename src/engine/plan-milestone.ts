@@ -30,6 +30,8 @@ export function planMilestone(
       title: task.title,
       agent: agentNameOf({ config }, task),
       definition: definitionOf(task),
+      weight: task.weight,
+      dependsOn: task.depends_on,
     })),
   };
   const ids = changed.map((row) => row.id).join(', ');

@@ -21,6 +21,7 @@ import { agentChainOf, settingsFor, type RunContext } from './run-context.js';
 import { runLoop } from './run-loop.js';
 import { sampleSystem } from './health.js';
 import { createCheckpointer } from './checkpoints/checkpointer.js';
+import { progressJournal } from './progress.js';
 
 export interface RunOptions {
   cwd: string;
@@ -106,6 +107,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         branch,
         onNotice: (message) => options.reporter.onNotice(message),
       });
+      const snapshots = progressJournal(repo, store, spec.id);
       const result = await runLoop({
         milestone: spec.id,
         run,
@@ -123,6 +125,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
       });
       if (result.interrupted) checkpoints.take('interrupted');
       await checkpoints.flush();
+      await snapshots.stop();
       const state = finalState(result.states, result.interrupted);
       store.append({ type: 'run.ended', milestone: spec.id, run, state });
       return {

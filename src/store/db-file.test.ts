@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SCHEMA_VERSION } from './schema.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inspectDbFile, isCorruptionError, probeDatabase } from './db-file.js';
 import { openSqliteStore } from './sqlite-store.js';
@@ -96,7 +97,7 @@ describe('inspectDbFile', () => {
 describe('probeDatabase', () => {
   it('passes a sound database and reads its schema version', () => {
     const probe = probeDatabase(database(), 'integrity_check');
-    expect(probe).toMatchObject({ problems: [], schemaVersion: 1 });
+    expect(probe).toMatchObject({ problems: [], schemaVersion: SCHEMA_VERSION });
     expect(probe.tables).toBeGreaterThan(3);
   });
 

@@ -16,7 +16,15 @@ export type CairnEvent =
       base: string;
       specFile: string;
       /** `definition`: a hash of what the task asks for, to notice edits after it was done. */
-      tasks: { id: string; title: string; agent: string; definition?: string }[];
+      tasks: {
+        id: string;
+        title: string;
+        agent: string;
+        definition?: string;
+        /** For progress: the task's value and its dependencies (absent in journals of older versions). */
+        weight?: number;
+        dependsOn?: string[];
+      }[];
     }
   | { type: 'milestone.branched'; milestone: string; branch: string; start: string }
   | { type: 'run.started'; milestone: string; run: string; pid: number; host: string; concurrency: number }

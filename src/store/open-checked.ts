@@ -48,10 +48,16 @@ export function guardStore(store: Store, file: string): Store {
  * that was truncated, overwritten, or lost its write-ahead log is reported as damaged
  * (exit 2, pointing at `cairn doctor --repair`) instead of failing somewhere in the middle.
  */
-export function openCheckedStore(file: string, options: SqliteStoreOptions = {}): Store {
+export function openCheckedStore(
+  file: string,
+  options: SqliteStoreOptions & {
+    /** false: skip quick_check (readers of a few tables; the guard still reports damage they meet). */
+    quickCheck?: boolean;
+  } = {},
+): Store {
   const state = inspectDbFile(file);
   if (state.kind === 'damaged') throw new StateDamagedError(file, state.reason);
-  if (state.kind === 'present' && state.size <= QUICK_CHECK_LIMIT) {
+  if (state.kind === 'present' && options.quickCheck !== false && state.size <= QUICK_CHECK_LIMIT) {
     const probe = probeDatabase(file, 'quick_check');
     if (probe.problems.length > 0) {
       const first = (probe.problems[0] ?? '').replace(/\s+/g, ' ').trim();

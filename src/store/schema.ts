@@ -90,6 +90,8 @@ const migrations: string[] = [
   );
   CREATE INDEX checkpoints_by_milestone ON checkpoints (milestone, id);
   `,
+  // Reading one kind of event (progress snapshots, merges) without scanning a long journal.
+  `CREATE INDEX events_by_type ON events (milestone, type, seq);`,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -100,10 +100,15 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     events(milestone) {
       const rows = statement(db, 'SELECT seq, at, data FROM events WHERE milestone = ? ORDER BY seq').all(
         milestone,
-      ) as { seq: number; at: string; data: string }[];
-      return rows.map(
-        (row) => ({ ...(JSON.parse(row.data) as CairnEvent), seq: row.seq, at: row.at }) as StoredEvent,
-      );
+      ) as EventRow[];
+      return rows.map(toStoredEvent);
+    },
+    eventsOfType(milestone, types, options = {}) {
+      const marks = types.map(() => '?').join(', ');
+      const sql = options.last
+        ? `SELECT seq, at, data FROM events WHERE milestone = ? AND type IN (${marks}) ORDER BY seq DESC LIMIT 1`
+        : `SELECT seq, at, data FROM events WHERE milestone = ? AND type IN (${marks}) ORDER BY seq`;
+      return (statement(db, sql).all(milestone, ...types) as EventRow[]).map(toStoredEvent);
     },
     acquireLease(milestone, owner, ttlMs) {
       return leaseTx.immediate(milestone, owner, ttlMs);
@@ -132,6 +137,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 }
 
 /** Whether `pid` runs, and (when its start time is known) is still the same process. */
+interface EventRow {
+  seq: number;
+  at: string;
+  data: string;
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return { ...(JSON.parse(row.data) as CairnEvent), seq: row.seq, at: row.at } as StoredEvent;
+}
+
 export function isProcessAlive(pid: number, started?: string | null): boolean {
   if (started) return processStartTicks(pid) === started;
   try {

@@ -104,6 +104,8 @@ export interface Store {
   tasks(milestone: string): TaskRow[];
   attempts(milestone: string): AttemptRow[];
   events(milestone: string): StoredEvent[];
+  /** The milestone's events of the given types, oldest first (`last`: only the newest one). */
+  eventsOfType(milestone: string, types: CairnEvent['type'][], options?: { last?: boolean }): StoredEvent[];
   acquireLease(milestone: string, owner: LeaseOwner, ttlMs: number): LeaseResult;
   renewLease(milestone: string, run: string, ttlMs: number): boolean;
   releaseLease(milestone: string, run: string): void;

@@ -25,6 +25,7 @@ export interface TaskDef {
   timeout?: string;
   retries?: number;
   stall?: string;
+  weight?: number;
 }
 
 export interface SpecDef {

@@ -15,7 +15,7 @@ import {
 import { git } from '../e2e/helpers.js';
 import { mergeCommits } from '../e2e/scenarios.js';
 import { checkInvariants, readMarker, type AgentKill, type Verdict } from './invariants.js';
-import { createRng, type Rng } from './prng.js';
+import { createRng, type Rng } from '../../src/shared/random.js';
 import { describeProc, isAlive, processesOfRepo, runningAgents, type ProcInfo } from './procs.js';
 import {
   CLI,

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { failureMessage, runTorture, summary } from './driver.js';
-import { seedFromEnv } from './prng.js';
+import { seedFromEnv } from './seed.js';
 import { cleanupTorture } from './scenario.js';
 
 /**

@@ -17,7 +17,7 @@ import {
  */
 export const CLI = process.env.TORTURE_CLI ? path.resolve(process.env.TORTURE_CLI) : BUILT_CLI;
 import { shellQuote, specYaml, type TaskDef } from '../e2e/scenarios.js';
-import type { Rng } from './prng.js';
+import type { Rng } from '../../src/shared/random.js';
 
 /** One task of the generated milestone and what its scripted agent does. */
 export interface TaskPlan {

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { SCHEMA_VERSION } from '../../store/schema.js';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,7 +59,9 @@ describe('database check', () => {
       {
         check: 'database',
         status: 'ok',
-        message: expect.stringMatching(/quick_check and integrity_check ok, schema v1/),
+        message: expect.stringMatching(
+          new RegExp(`quick_check and integrity_check ok, schema v${SCHEMA_VERSION},`),
+        ),
       },
     ]);
   });

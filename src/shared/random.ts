@@ -1,7 +1,7 @@
 /**
- * A small seeded PRNG (mulberry32). Every random choice of a torture run comes from one seed,
- * split into named streams so that one consumer drawing more numbers (say, more kills on a slow
- * machine) does not shift what another one draws (the DAG, the agent durations).
+ * A small seeded PRNG (mulberry32), for results that must be reproducible: forecasts and the
+ * torture suite. One seed splits into named streams, so that one consumer drawing more numbers
+ * does not shift what another one draws.
  */
 export interface Rng {
   /** A float in [0, 1). */
@@ -59,14 +59,4 @@ export function createRng(seed: number): Rng {
     fork: (label) => createRng(mix(seed, label)),
   };
   return rng;
-}
-
-/** The seed of a run: TORTURE_SEED when set (to replay a failure), else a fresh one. */
-export function seedFromEnv(fallback = Math.floor(Math.random() * 2 ** 31)): number {
-  const given = process.env.TORTURE_SEED;
-  if (given === undefined || given === '') return fallback;
-  const seed = Number(given);
-  if (!Number.isInteger(seed) || seed < 0)
-    throw new Error(`TORTURE_SEED must be a whole number, got "${given}"`);
-  return seed;
 }
