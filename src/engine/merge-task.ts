@@ -7,7 +7,7 @@ import type { MergeResult } from './attempt-types.js';
 import { runAcceptance } from './task-attempt.js';
 import { taskMergeMessage } from './messages.js';
 import { taskBranch, taskWorktree } from './names.js';
-import { profileNamed, type RunContext } from './run-context.js';
+import { profileNamed, type RunContext, dependentsIn } from './run-context.js';
 
 /**
  * Worktree removals after merges, done outside the one-at-a-time merge queue so the next
@@ -46,7 +46,13 @@ async function mergeOnce(
   const profile = profileNamed(context, agent);
   const branch = taskBranch(context.spec.id, task.id);
   const message = taskMergeMessage(
-    { milestoneId: context.spec.id, run: context.run, task, agent: profile },
+    {
+      milestoneId: context.spec.id,
+      run: context.run,
+      task,
+      agent: profile,
+      unblocks: dependentsIn(context, task),
+    },
     branch,
     task.acceptance,
   );

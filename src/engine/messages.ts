@@ -2,13 +2,17 @@ import { formatCommitMessage } from '../git/trailers.js';
 import type { FileChange } from '../git/status.js';
 import { classifyFile, type FileKind } from '../shared/file-kind.js';
 import type { AgentProfile } from '../agents/profiles.js';
+import { inferCommitType } from './commit-type.js';
 
 export interface MessageContext {
   milestoneId: string;
   run: string;
-  task: { id: string; title: string; type: string };
+  /** `type` absent: inferred from the change (commit-type.ts). */
+  task: { id: string; title: string; type?: string };
   attempt?: number;
   agent: AgentProfile;
+  /** Tasks that depend on this one: each gets a `Resolves dependency:` line. */
+  unblocks?: string[];
 }
 
 /** "2 code files (1 added), 1 test file" — what an agent's commit changed, by kind. */
@@ -41,18 +45,28 @@ function trailers(context: MessageContext, extra: [string, string][] = []): [str
   ];
 }
 
-/** The commit Cairn writes for what an agent left uncommitted. */
+/**
+ * The commit Cairn writes for what an agent left uncommitted. `whole`: everything the task
+ * changed (its earlier commits too), from which a missing type is inferred.
+ */
 export function taskCommitMessage(
   context: MessageContext,
   changes: FileChange[],
-  progress: '100%' | 'partial' = '100%',
+  progress: string = '100%',
+  whole: FileChange[] = changes,
 ): string {
   const files = changes
     .slice(0, 30)
     .map((change) => `- ${change.path} (${change.kind === 'untracked' ? 'added' : change.kind})`);
+  const type = context.task.type ?? inferCommitType(whole);
+  const resolves = (context.unblocks ?? []).map((task) => `Resolves dependency: ${task}`);
   return formatCommitMessage({
-    subject: `${context.task.type}(milestone-${context.milestoneId}): ${context.task.title}`,
-    body: [`Changes: ${summarizeChanges(changes)}.`, ...files].join('\n'),
+    subject: `${type}(milestone-${context.milestoneId}): ${context.task.title}`,
+    body: [
+      `Changes: ${summarizeChanges(changes)}.`,
+      ...files,
+      ...(resolves.length ? ['', ...resolves] : []),
+    ].join('\n'),
     // `Attempt` lets a resumed run recognise the finished work of an attempt it never heard end.
     trailers: trailers(context, [
       ['Progress', progress],
@@ -63,13 +77,22 @@ export function taskCommitMessage(
   });
 }
 
-/** The merge commit that brings a task into the milestone branch. */
+/** The merge commit that brings a task into the milestone branch, with its testing notes. */
 export function taskMergeMessage(context: MessageContext, branch: string, acceptance: string[]): string {
   const checks =
-    acceptance.length > 0 ? acceptance.map((command) => `- passed: ${command}`) : ['- none declared'];
+    acceptance.length > 0
+      ? acceptance.map((command) => `- passed: ${command}`)
+      : ['- no acceptance commands declared; nothing was run'];
+  const resolves = (context.unblocks ?? []).map((task) => `Resolves dependency: ${task}`);
   return formatCommitMessage({
     subject: `Merge task '${context.task.id}' into milestone ${context.milestoneId}: ${context.task.title}`,
-    body: [`Merges ${branch}.`, '', 'Acceptance:', ...checks].join('\n'),
+    body: [
+      `Merges ${branch}.`,
+      '',
+      'Testing notes (acceptance in the task worktree):',
+      ...checks,
+      ...(resolves.length ? ['', ...resolves] : []),
+    ].join('\n'),
     trailers: trailers(context),
   });
 }

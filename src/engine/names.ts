@@ -29,6 +29,11 @@ export function attemptPromptFile(stateDir: string, run: string, taskId: string,
   return path.join(stateDir, 'logs', run, `${taskId}.${attempt}.prompt.md`);
 }
 
+/** Where an agent may write how far it is (`40%`), read by progressive and checkpoint commits. */
+export function attemptProgressFile(stateDir: string, run: string, taskId: string, attempt: number): string {
+  return path.join(stateDir, 'logs', run, `${taskId}.${attempt}.progress`);
+}
+
 export function stateDbFile(stateDir: string): string {
   return path.join(stateDir, 'state.db');
 }

@@ -64,3 +64,8 @@ export function settingsFor(
     backoff: { ...defaults.backoff, ...profile.backoff, ...task.backoff },
   };
 }
+
+/** The tasks that wait on `task` directly: its merge resolves a dependency of each. */
+export function dependentsIn(context: Pick<RunContext, 'spec'>, task: TaskSpec): string[] {
+  return context.spec.tasks.filter((other) => other.depends_on.includes(task.id)).map((other) => other.id);
+}

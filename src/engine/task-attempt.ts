@@ -2,21 +2,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildPrompt } from '../agents/prompt.js';
 import { expandCommand } from '../agents/profiles.js';
-import { runSupervised } from '../agents/host.js';
+import { runSupervised, type ProcessEnd } from '../agents/host.js';
 import { isAncestor } from '../git/refs.js';
 import { commitAll, commitStaged, stageAll } from '../git/commit.js';
 import { readWorktreeHead } from '../git/worktree-head.js';
 import { readStatus, diffNames, type FileChange } from '../git/status.js';
 import { openBranchWorktree } from '../git/worktree.js';
-import { matchesAnyGlob } from '../spec/index.js';
+import { DEFAULT_COMMIT_EVERY_MS, matchesAnyGlob } from '../spec/index.js';
 import type { TaskSpec } from '../spec/types.js';
 import type { AttemptHooks, AttemptResult } from './attempt-types.js';
 import { summarizeDependencies } from './dependency-summary.js';
 import { taskEnv } from './task-env.js';
 import { describeEnd, runChecks } from './checks.js';
 import { taskCommitMessage } from './messages.js';
+import { startWipCommits } from './wip-commits.js';
 import { attemptLog, taskBranch, taskWorktree } from './names.js';
-import { profileNamed, settingsFor, type RunContext } from './run-context.js';
+import { dependentsIn, profileNamed, settingsFor, type RunContext } from './run-context.js';
 
 /** Deleted paths outside the task's declared scope; no scope declared means no limit. */
 function deletionsOutsideScope(task: TaskSpec, changes: FileChange[]): string[] {
@@ -106,18 +107,40 @@ async function runAgent(
     milestone: context.spec.id,
     worktree: dir,
   });
-  const end = await runSupervised({
-    argv,
-    cwd: dir,
-    env,
-    logFile: attemptLog(context.repo.stateDir, context.run, task.id, attempt),
-    timeoutMs,
-    graceMs: context.graceMs,
-    signal: context.signal,
-    onStart: hooks.onPid,
-    stallMs,
-    activityDir: dir,
-  });
+  const wip =
+    task.commit === 'progressive' || task.commit === 'checkpoint'
+      ? startWipCommits({
+          strategy: task.commit,
+          everyMs: task.commitEveryMs ?? DEFAULT_COMMIT_EVERY_MS,
+          dir,
+          milestoneId: context.spec.id,
+          run: context.run,
+          task,
+          attempt,
+          agent: profile,
+          commitEnv: context.commitEnv,
+          progressFile: env.CAIRN_PROGRESS_FILE ?? '',
+          timeoutMs,
+        })
+      : undefined;
+  let end: ProcessEnd;
+  try {
+    end = await runSupervised({
+      argv,
+      cwd: dir,
+      env,
+      logFile: attemptLog(context.repo.stateDir, context.run, task.id, attempt),
+      timeoutMs,
+      graceMs: context.graceMs,
+      signal: context.signal,
+      onStart: hooks.onPid,
+      stallMs,
+      activityDir: dir,
+    });
+  } finally {
+    // A commit in flight finishes before the worktree is judged.
+    await wip?.stop();
+  }
   if (end.kind === 'aborted') return { outcome: 'interrupted', reason: 'the run was interrupted' };
   if (end.kind === 'exited' && end.code === 0) return undefined;
   return failed(
@@ -162,8 +185,17 @@ export async function runTaskAttempt(
     );
   }
   const message = taskCommitMessage(
-    { milestoneId: context.spec.id, run: context.run, task, agent: profile, attempt },
+    {
+      milestoneId: context.spec.id,
+      run: context.run,
+      task,
+      agent: profile,
+      attempt,
+      unblocks: dependentsIn(context, task),
+    },
     staged,
+    '100%',
+    [...committed, ...staged],
   );
   const head =
     staged.length > 0 ? await commitStaged(dir, message, context.commitEnv) : (where.head ?? start);

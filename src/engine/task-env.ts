@@ -1,5 +1,5 @@
 import type { TaskSpec } from '../spec/types.js';
-import { attemptPromptFile } from './names.js';
+import { attemptProgressFile, attemptPromptFile } from './names.js';
 import { profileNamed, type RunContext } from './run-context.js';
 
 /**
@@ -21,6 +21,7 @@ export function taskEnv(
     CAIRN_SESSION: context.run,
     CAIRN_AGENT: profile.name,
     CAIRN_PROMPT_FILE: attemptPromptFile(context.repo.stateDir, context.run, task.id, attempt),
+    CAIRN_PROGRESS_FILE: attemptProgressFile(context.repo.stateDir, context.run, task.id, attempt),
     CAIRN_HOME: context.repo.stateDir,
     ...profile.env,
   };

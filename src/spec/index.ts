@@ -20,4 +20,4 @@ export { matchesAnyGlob } from './glob.js';
 export { closestName } from './names.js';
 export { parseDuration } from './duration.js';
 export { isSafeMilestoneId, isSafeTaskId, slugify } from './ids.js';
-export { CONFIG_DEFAULTS, TASK_TYPES } from './keys.js';
+export { COMMIT_STRATEGIES, CONFIG_DEFAULTS, DEFAULT_COMMIT_EVERY_MS, TASK_TYPES } from './keys.js';

@@ -1,6 +1,6 @@
 import { DURATION_PATTERN } from './duration.js';
 import { MILESTONE_ID_PATTERN } from './ids.js';
-import { DEFAULT_BASE, DEFAULT_TASK_TYPE, TASK_TYPES } from './keys.js';
+import { COMMIT_STRATEGIES, DEFAULT_BASE, TASK_TYPES } from './keys.js';
 
 // Task ids also exclude what git refuses in ref names; lookaheads are valid ECMA-262 patterns.
 export const TASK_ID_SCHEMA_PATTERN = '^(?!.*\\.\\.)(?!.*\\.$)(?!.*\\.lock$)[a-z0-9][a-z0-9._-]*$';
@@ -62,6 +62,19 @@ const agentProfile = {
   },
 };
 
+const commitProperties = {
+  commit: {
+    enum: [...COMMIT_STRATEGIES],
+    default: 'atomic',
+    description:
+      'atomic: one commit when the agent is done; progressive: also stable intermediate states while it works; checkpoint: also timed work-in-progress commits.',
+  },
+  commit_every: {
+    $ref: '#/$defs/duration',
+    description: 'For progressive and checkpoint: how often the worktree is looked at (default 60s).',
+  },
+};
+
 const task = {
   type: 'object',
   description: 'One unit of agent work: one worktree, one branch, one merge.',
@@ -80,8 +93,8 @@ const task = {
     },
     type: {
       enum: [...TASK_TYPES],
-      default: DEFAULT_TASK_TYPE,
-      description: 'Conventional commit type of the work.',
+      description:
+        'Conventional commit type of the work; when absent it is inferred from the change (only tests: test, only docs: docs, …).',
     },
     agent: { type: 'string', description: 'Agent profile to run; defaults to the configured one.' },
     prompt: { type: 'string', description: 'Instructions for the agent; defaults to the title.' },
@@ -97,6 +110,7 @@ const task = {
     timeout: { $ref: '#/$defs/duration', description: 'Time limit for one attempt.' },
     retries: { type: 'integer', minimum: 0, description: 'Retries after a failed attempt.' },
     ...recoveryProperties,
+    ...commitProperties,
   },
 };
 
@@ -122,6 +136,7 @@ export function milestoneJsonSchema(): Record<string, unknown> {
         description: 'Branch the milestone starts from and lands on.',
       },
       integration: stringList('Commands run on the merged result before landing.'),
+      ...commitProperties,
       agents: {
         type: 'object',
         additionalProperties: { $ref: '#/$defs/agentProfile' },

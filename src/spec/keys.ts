@@ -1,6 +1,15 @@
 // The keys users may write, shared by the parsers and the JSON Schema so they cannot drift.
 
-export const MILESTONE_KEYS = ['id', 'title', 'base', 'integration', 'agents', 'tasks'] as const;
+export const MILESTONE_KEYS = [
+  'id',
+  'title',
+  'base',
+  'integration',
+  'commit',
+  'commit_every',
+  'agents',
+  'tasks',
+] as const;
 
 export const TASK_KEYS = [
   'id',
@@ -16,6 +25,8 @@ export const TASK_KEYS = [
   'retries',
   'stall',
   'backoff',
+  'commit',
+  'commit_every',
 ] as const;
 
 export const BACKOFF_KEYS = ['base', 'factor', 'cap'] as const;
@@ -48,7 +59,9 @@ export const TASK_TYPES = [
   'style',
 ] as const;
 
-export const DEFAULT_TASK_TYPE = 'feat';
+/** How a task's work reaches its branch (docs/commits.md). */
+export const COMMIT_STRATEGIES = ['atomic', 'progressive', 'checkpoint'] as const;
+export const DEFAULT_COMMIT_EVERY_MS = 60_000;
 export const DEFAULT_BASE = 'main';
 
 export const CONFIG_DEFAULTS = {

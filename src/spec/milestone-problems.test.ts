@@ -101,6 +101,8 @@ describe('parseMilestoneSpec: the milestone', () => {
       '4:1 owner: unknown key `owner` in a milestone',
     ]);
     expect(found[0]?.hint).toBe('did you mean `title`?');
-    expect(found[1]?.hint).toBe('use one of: `id`, `title`, `base`, `integration`, `agents`, `tasks`');
+    expect(found[1]?.hint).toBe(
+      'use one of: `id`, `title`, `base`, `integration`, `commit`, `commit_every`, `agents`, `tasks`',
+    );
   });
 });

@@ -86,7 +86,6 @@ describe('parseMilestoneSpec: valid specs', () => {
           {
             id: 'login-ui',
             title: 'Login UI',
-            type: 'feat',
             prompt: 'Login UI',
             files: [],
             acceptance: [],
@@ -106,11 +105,31 @@ describe('parseMilestoneSpec: valid specs', () => {
       base: 'trunk',
       integration: [],
       agents: {},
-      tasks: [{ id: 'a', title: 'Do A', type: 'feat', prompt: 'Do A', weight: 1, files: [] }],
+      tasks: [{ id: 'a', title: 'Do A', prompt: 'Do A', weight: 1, files: [] }],
     });
+    // No type: inferred from the change when the task is committed.
+    expect(result.ok && result.value.tasks[0]?.type).toBeUndefined();
     expect(result.ok && result.value.tasks[0]?.agent).toBeUndefined();
+    expect(result.ok && result.value.tasks[0]?.commit).toBeUndefined();
     const plain = parseMilestoneSpec(text, FILE, options);
     expect(plain.ok && plain.value.base).toBe('main');
+  });
+
+  it('gives tasks the milestone’s commit strategy unless they name their own', () => {
+    const text = yaml(
+      ...header,
+      'commit: progressive',
+      'commit_every: 30s',
+      'tasks:',
+      '  - { id: a, title: A }',
+      '  - { id: b, title: B, commit: checkpoint, commit_every: 5m }',
+    );
+    const result = parseMilestoneSpec(text, FILE, options);
+    expect(result.ok && result.value.commit).toBe('progressive');
+    expect(result.ok && result.value.tasks.map((t) => [t.commit, t.commitEveryMs])).toEqual([
+      ['progressive', 30_000],
+      ['checkpoint', 300_000],
+    ]);
   });
 
   it('reads an empty value of a list or mapping as empty', () => {

@@ -3,9 +3,10 @@ import { checkAgentRefs, checkTaskGraph } from './check-tasks.js';
 import { isSafeMilestoneId, MILESTONE_ID_PATTERN } from './ids.js';
 import { DEFAULT_BASE, MILESTONE_KEYS } from './keys.js';
 import { readAgentProfiles } from './read-agents.js';
+import { readCommitSpec } from './read-recovery.js';
 import { readTask } from './read-task.js';
 import type { TaskRead } from './read-task.js';
-import type { LoadResult, MilestoneSpec } from './types.js';
+import type { CommitSpec, LoadResult, MilestoneSpec } from './types.js';
 import { readField, readMapping, readSequence } from './yaml-read.js';
 import type { Reader } from './yaml-read.js';
 import { loadYaml, report, reportAt, sortedProblems } from './yaml-source.js';
@@ -48,6 +49,7 @@ export function parseMilestoneSpec(
   const integration = get('integration', readStringList);
   const agents = get('agents', readAgentProfiles);
   const tasks = get('tasks', readTasks) ?? [];
+  const commit = readCommitSpec({} as CommitSpec, get);
 
   checkTaskGraph(source, tasks);
   const profiles = agents?.profiles ?? {};
@@ -65,7 +67,9 @@ export function parseMilestoneSpec(
       base: base ?? options.defaultBase ?? DEFAULT_BASE,
       integration: integration ?? [],
       agents: profiles,
-      tasks: tasks.map((t) => t.task),
+      ...commit,
+      // A task without its own strategy takes the milestone's.
+      tasks: tasks.map((t) => ({ ...commit, ...t.task })),
       file,
     },
   };

@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
-import { readRecovery } from './read-recovery.js';
+import { readCommitSpec, readRecovery } from './read-recovery.js';
 import { isSafeTaskId, TASK_ID_PATTERN } from './ids.js';
-import { DEFAULT_TASK_TYPE, TASK_KEYS, TASK_TYPES } from './keys.js';
+import { TASK_KEYS, TASK_TYPES } from './keys.js';
 import { suggestName } from './names.js';
 import type { TaskSpec } from './types.js';
 import { readField, readMapping } from './yaml-read.js';
@@ -47,7 +47,6 @@ export function readTask(source: Source, node: Node, path: string): TaskRead | u
   const task: TaskSpec = {
     id: id?.value ?? '',
     title,
-    type: get('type', readTaskType) ?? DEFAULT_TASK_TYPE,
     prompt: get('prompt', readString) ?? title,
     files: get('files', readStringList) ?? [],
     acceptance: get('acceptance', readStringList) ?? [],
@@ -55,6 +54,9 @@ export function readTask(source: Source, node: Node, path: string): TaskRead | u
     weight: get('weight', readPositiveNumber) ?? 1,
   };
   // Optional keys stay absent rather than present-but-undefined, for clean JSON and equality.
+  const type = get('type', readTaskType);
+  if (type !== undefined) task.type = type;
+  readCommitSpec(task, get);
   if (agent !== undefined) task.agent = agent.value;
   const timeoutMs = get('timeout', readDuration);
   if (timeoutMs !== undefined) task.timeoutMs = timeoutMs;

@@ -37,10 +37,20 @@ export interface AgentProfileSpec extends RecoverySpec {
   env?: Record<string, string>;
 }
 
-export interface TaskSpec extends RecoverySpec {
+export type CommitStrategy = 'atomic' | 'progressive' | 'checkpoint';
+
+/** How a task's work is committed: once at the end, or also while the agent works. */
+export interface CommitSpec {
+  commit?: CommitStrategy;
+  /** For progressive and checkpoint: how often Cairn looks at the worktree. */
+  commitEveryMs?: number;
+}
+
+export interface TaskSpec extends RecoverySpec, CommitSpec {
   id: string;
   title: string;
-  type: string; // conventional commit type: feat, fix, docs, test, refactor, chore, perf, build, ci, style
+  /** Conventional commit type (feat, fix, docs, …); inferred from the change when absent. */
+  type?: string;
   agent?: string;
   prompt: string;
   files: string[];
@@ -51,7 +61,7 @@ export interface TaskSpec extends RecoverySpec {
   retries?: number;
 }
 
-export interface MilestoneSpec {
+export interface MilestoneSpec extends CommitSpec {
   id: string;
   title: string;
   base: string;
