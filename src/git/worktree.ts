@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createMutex } from '../shared/mutex.js';
 import { git, tryGit } from './git.js';
+import { tryCreateBranchWorktree } from './worktree-create.js';
 
 // git's worktree registry (.git/worktrees) is not safe under concurrent add/remove: two at
 // once can leave a half-written entry that breaks both. Cairn serializes them here.
@@ -55,6 +56,9 @@ export async function openBranchWorktree(
   }
   return registry(async () => {
     await mkdir(path.dirname(dir), { recursive: true });
+    if (await tryCreateBranchWorktree(repo, dir, branch, startIfNew)) {
+      return { start: startIfNew, reused: false };
+    }
     const fresh = await tryGit(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
     if (fresh.code === 0) return { start: startIfNew, reused: false };
     await removeUnlocked(repo, dir);

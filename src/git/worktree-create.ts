@@ -1,0 +1,135 @@
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, rm, unlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { tryGit } from './git.js';
+
+/**
+ * Creates a linked worktree at `dir` on a new `branch` at commit `start` the way
+ * `git worktree add -b` does, with one git process instead of four: the registration is
+ * written by hand (gitrepository-layout(5)), then one `git checkout -b` inside the new worktree
+ * makes the branch, the index and the files. Returns false, having left nothing behind, when
+ * the case is not the plain one or anything fails; the caller then asks `git worktree add`.
+ * Call under the worktree registry mutex, with the parent of `dir` already made.
+ */
+export async function tryCreateBranchWorktree(
+  repo: string,
+  dir: string,
+  branch: string,
+  start: string,
+): Promise<boolean> {
+  const name = path.basename(dir);
+  if (!path.isAbsolute(dir) || !plainName.test(name) || name.endsWith('.lock')) return false;
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(start) || gitEnvSet()) return false;
+  const common = await plainCommonDir(repo);
+  // A branch left by an earlier attempt is `git worktree add`'s case: skip a checkout bound to fail.
+  if (!common || existsSync(dir) || existsSync(path.join(common, 'refs', 'heads', branch))) return false;
+  const target = path.join(realpathSync(path.dirname(dir)), name);
+  if (registeredAt(common, target)) return false;
+  const admin = await makeAdminDir(path.join(common, 'worktrees'), name);
+  if (!admin) return false;
+  let madeDir = false;
+  try {
+    // `locked` first, as git does, so that a concurrent `git worktree prune` keeps the entry.
+    await writeFile(path.join(admin, 'locked'), 'initializing\n');
+    await mkdir(dir);
+    madeDir = true;
+    await writeFile(path.join(admin, 'gitdir'), `${target}/.git\n`);
+    await writeFile(path.join(dir, '.git'), `gitdir: ${admin}\n`);
+    await writeFile(path.join(admin, 'commondir'), '../..\n');
+    await writeFile(path.join(admin, 'HEAD'), `${start}\n`);
+    // No index yet, so git takes this as an initial checkout and writes every file.
+    const checkout = await tryGit(dir, ['checkout', '-q', '-b', branch, start]);
+    if (checkout.code !== 0) throw new Error(checkout.stderr);
+    await unlink(path.join(admin, 'locked'));
+    return true;
+  } catch {
+    // Registration first, as removal does: an interruption leaves a plain directory.
+    await rm(admin, { recursive: true, force: true });
+    if (madeDir) await rm(dir, { recursive: true, force: true });
+    return false;
+  }
+}
+
+// Names git keeps as they are (sanitize_refname_component changes nothing in them).
+const plainName = /^[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
+
+/** Variables that would point git at another repository or index than the one on disk. */
+function gitEnvSet(): boolean {
+  return ['GIT_DIR', 'GIT_COMMON_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY'].some(
+    (key) => process.env[key] !== undefined,
+  );
+}
+
+/** `<name>`, else `<name>1`, `<name>2`… as git numbers them; undefined if none can be made. */
+async function makeAdminDir(worktrees: string, name: string): Promise<string | undefined> {
+  await mkdir(worktrees, { recursive: true });
+  for (let counter = 0; counter < 1000; counter += 1) {
+    const admin = path.join(worktrees, counter === 0 ? name : `${name}${String(counter)}`);
+    try {
+      await mkdir(admin);
+      return admin;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a registration (perhaps one whose directory is gone) already claims `target`. */
+function registeredAt(common: string, target: string): boolean {
+  const worktrees = path.join(common, 'worktrees');
+  if (!existsSync(worktrees)) return false;
+  return readdirSync(worktrees).some((entry) => {
+    try {
+      return readFileSync(path.join(worktrees, entry, 'gitdir'), 'utf8').trim() === `${target}/.git`;
+    } catch {
+      return false;
+    }
+  });
+}
+
+const layouts = new Map<string, Promise<string | undefined>>();
+
+/** The repository's common git dir, or undefined when `git worktree add` must do the work. */
+function plainCommonDir(repo: string): Promise<string | undefined> {
+  let layout = layouts.get(repo);
+  if (!layout) {
+    layout = readPlainCommonDir(repo).catch(() => undefined);
+    layouts.set(repo, layout);
+  }
+  return layout;
+}
+
+async function readPlainCommonDir(repo: string): Promise<string | undefined> {
+  const common = commonDirOf(repo);
+  if (!common) return undefined;
+  // `git worktree add` copies sparse-checkout patterns and per-worktree config into a new
+  // worktree; repositories that use them are left to it. Read once per repository.
+  const special = await tryGit(repo, [
+    'config',
+    '--type=bool',
+    '--get-regexp',
+    '^(extensions\\.worktreeconfig|core\\.sparsecheckout)$',
+  ]);
+  if (special.code === 1) return common;
+  return special.code === 0 && !/ true$/m.test(special.stdout) ? common : undefined;
+}
+
+function commonDirOf(repo: string): string | undefined {
+  try {
+    const dotGit = path.join(repo, '.git');
+    let gitdir = dotGit;
+    if (!statSync(dotGit).isDirectory()) {
+      const pointer = /^gitdir: (.*)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim();
+      if (!pointer) return undefined;
+      gitdir = path.resolve(repo, pointer);
+    }
+    const commondir = path.join(gitdir, 'commondir');
+    const common = existsSync(commondir)
+      ? path.resolve(gitdir, readFileSync(commondir, 'utf8').trim())
+      : gitdir;
+    return realpathSync(common);
+  } catch {
+    return undefined;
+  }
+}
