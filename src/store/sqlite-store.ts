@@ -6,6 +6,7 @@ import type { CairnEvent, StoredEvent } from './events.js';
 import { migrate } from './schema.js';
 import { projectEvent } from './project.js';
 import { statement } from './statements.js';
+import { projectionDiff, rebuildProjections } from './replay.js';
 import { decideLease } from './lease.js';
 import { insertCheckpoint, selectCheckpoints } from './checkpoints.js';
 import { processStartTicks } from '../shared/proc.js';
@@ -129,6 +130,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     },
     checkpoints(milestone) {
       return selectCheckpoints(db, milestone);
+    },
+    projectionDiff() {
+      return projectionDiff(db);
+    },
+    rebuildProjections() {
+      return rebuildProjections(db);
     },
     close() {
       db.close();

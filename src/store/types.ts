@@ -113,5 +113,9 @@ export interface Store {
   addCheckpoint(milestone: string, reason: string, content: () => unknown): CheckpointRow;
   /** The milestone's kept checkpoints, oldest first. */
   checkpoints(milestone: string): CheckpointRow[];
+  /** Differences between the projections and a replay of the journal (empty when they agree). */
+  projectionDiff(): string[];
+  /** Rebuilds the projections from the journal in one transaction; returns the events replayed. */
+  rebuildProjections(): number;
   close(): void;
 }

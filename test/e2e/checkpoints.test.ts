@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cairn, cleanupTemp } from './helpers.js';
 import { invocations, runExpecting, setupScenario } from './scenarios.js';
@@ -53,10 +55,28 @@ describe('checkpoints and cairn resume --explain', () => {
     expect(invocations(scenario.marker)).toEqual(before);
   });
 
-  it('plain resume runs the milestone (nothing left to do here)', async () => {
+  it('plain resume names its checkpoint and runs the milestone (nothing left to do here)', async () => {
     const result = await cairn(scenario.root, ['resume', '001']);
     expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(
+      /resuming from checkpoint #\d+ \(task-merged, \w+, score [\d.]+\): 3 task\(s\) done kept/,
+    );
     expect(invocations(scenario.marker).get('a')).toBe(1);
+  });
+
+  it('resume rebuilds projections that drifted from the journal before it runs', async () => {
+    const db = new Database(path.join(scenario.root, '.git', 'cairn', 'state.db'));
+    db.prepare(`UPDATE tasks SET state = 'failed', merge_commit = NULL WHERE id = 'b'`).run();
+    db.close();
+    const result = await cairn(scenario.root, ['resume', '001']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/projections had drifted from the journal in 2 place\(s\).*rebuilt them/);
+    // b is done again from the journal: no agent ran for it.
+    expect(invocations(scenario.marker).get('b')).toBe(1);
+    const status = JSON.parse((await cairn(scenario.root, ['status', '001', '--json'])).stdout) as {
+      tasks: { id: string; state: string }[];
+    };
+    expect(status.tasks.map((t) => t.state)).toEqual(['done', 'done', 'done']);
   });
 
   it('refuses --json without --explain', async () => {

@@ -105,7 +105,8 @@ describe('cairn run: a milestone that goes well', () => {
     for (const task of spec.tasks) {
       const branch = `feature/milestone-001-${task.id}`;
       const subject = git(root, ['log', '-1', '--format=%s', branch]);
-      expect(subject).toBe(`${task.type ?? 'feat'}(milestone-001): ${task.title}`);
+      // No type in the spec: inferred from the change, a .txt file (docs).
+      expect(subject).toBe(`${task.type ?? 'docs'}(milestone-001): ${task.title}`);
       const trailers = git(root, ['log', '-1', '--format=%(trailers)', branch]);
       expect(trailers).toMatch(/^Milestone: 001$/m);
       expect(trailers).toMatch(new RegExp(`^Task: ${task.id}$`, 'm'));

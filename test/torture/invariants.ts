@@ -4,9 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { git } from '../e2e/helpers.js';
 import { mergeCommits, worktreePaths } from '../e2e/scenarios.js';
-import { migrate } from '../../src/store/schema.js';
-import { projectEvent } from '../../src/store/project.js';
-import type { CairnEvent } from '../../src/store/events.js';
+import { projectionDiff } from '../../src/store/replay.js';
 import { describeProc, processesOfRepo } from './procs.js';
 import { MILESTONE_BRANCH, MILESTONE_ID, type TortureRepo } from './scenario.js';
 
@@ -78,8 +76,6 @@ export interface Verdict {
   stats: Record<string, number | string>;
 }
 
-type Row = Record<string, unknown>;
-
 /** Tasks with a failed attempt in the journal (none when the database is unreadable). */
 function failedAttemptTasks(repo: TortureRepo): Set<string> {
   try {
@@ -105,71 +101,6 @@ function treeListing(root: string, rev: string): Map<string, string> {
     if (match) listing.set(match[2]!, match[1]!);
   }
   return listing;
-}
-
-function tableRows(db: Database.Database, table: string, order: string): Row[] {
-  return db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all() as Row[];
-}
-
-/** Replays the journal into a fresh in-memory database with Cairn's own projection code. */
-export function replayJournal(db: Database.Database): Database.Database {
-  const fresh = new Database(':memory:');
-  migrate(fresh);
-  const events = db.prepare('SELECT seq, at, data FROM events ORDER BY seq').all() as {
-    seq: number;
-    at: string;
-    data: string;
-  }[];
-  fresh.transaction(() => {
-    for (const row of events) projectEvent(fresh, JSON.parse(row.data) as CairnEvent, row.at);
-  })();
-  return fresh;
-}
-
-const PROJECTIONS: [table: string, order: string][] = [
-  ['milestones', 'id'],
-  ['runs', 'id'],
-  ['tasks', 'milestone, id'],
-  ['attempts', 'milestone, task, attempt'],
-];
-
-/** Differences between the stored projections and a replay of the journal, in words. */
-export function projectionDiff(db: Database.Database): string[] {
-  const replayed = replayJournal(db);
-  const diffs: string[] = [];
-  try {
-    for (const [table, order] of PROJECTIONS) {
-      const stored = tableRows(db, table, order);
-      const again = tableRows(replayed, table, order);
-      const key = (row: Row) =>
-        order
-          .split(',')
-          .map((col) => String(row[col.trim()]))
-          .join('/');
-      const storedByKey = new Map(stored.map((row) => [key(row), row]));
-      const againByKey = new Map(again.map((row) => [key(row), row]));
-      for (const [k, row] of storedByKey) {
-        const other = againByKey.get(k);
-        if (!other) {
-          diffs.push(`${table} ${k}: in the database, not in the replay: ${JSON.stringify(row)}`);
-          continue;
-        }
-        for (const col of Object.keys(row)) {
-          if (row[col] !== other[col]) {
-            diffs.push(
-              `${table} ${k}.${col}: stored ${JSON.stringify(row[col])}, replay ${JSON.stringify(other[col])}`,
-            );
-          }
-        }
-      }
-      for (const k of againByKey.keys()) {
-        if (!storedByKey.has(k)) diffs.push(`${table} ${k}: in the replay, not in the database`);
-      }
-    }
-  } finally {
-    replayed.close();
-  }
-  return diffs;
 }
 
 /**

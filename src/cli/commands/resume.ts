@@ -1,4 +1,5 @@
 import { explainResume, type ResumeExplanation } from '../../engine/checkpoints/explain.js';
+import { prepareResume } from '../../engine/checkpoints/prepare-resume.js';
 import { InputError } from '../../shared/errors.js';
 import { formatTable, printJson } from '../output.js';
 import run from './run.js';
@@ -14,6 +15,8 @@ export default async function resume(
         hint: `cairn resume ${milestone} --explain --json`,
       });
     }
+    for (const notice of await prepareResume(process.cwd(), milestone))
+      process.stderr.write(`cairn: ${notice}\n`);
     return run(milestone, options.concurrency ? { concurrency: options.concurrency } : {});
   }
   const explanation = await explainResume(process.cwd(), milestone);

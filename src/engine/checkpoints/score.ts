@@ -22,6 +22,8 @@ const reasonWeight: Record<CheckpointReason, number> = {
   rollback: 1,
   interval: 0.9,
   interrupted: 0.85,
+  // Rebuilt from git by `cairn doctor --repair`: settled, but attempts and worktrees are not known.
+  repaired: 0.8,
 };
 
 const clamp = (value: number) => Math.min(1, Math.max(0, value));

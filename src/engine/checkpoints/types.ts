@@ -1,7 +1,8 @@
 import type { TaskState } from '../../store/events.js';
 
 /** Why a checkpoint was taken. */
-export type CheckpointReason = 'task-merged' | 'before-land' | 'interrupted' | 'interval' | 'rollback';
+export type CheckpointReason =
+  'task-merged' | 'before-land' | 'interrupted' | 'interval' | 'rollback' | 'repaired';
 
 export type WorktreeState = 'clean' | 'dirty' | 'missing';
 

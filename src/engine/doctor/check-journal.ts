@@ -63,3 +63,19 @@ export function checkJournal(store: Store, inGit: MilestonesInGit, liveMilestone
   }
   return findings;
 }
+
+/** Do the projections (the tables status and run read) equal a replay of the journal? */
+export function checkProjections(store: Store): Finding[] {
+  const diffs = store.projectionDiff();
+  if (diffs.length === 0) return [finding('journal', 'ok', 'the projections equal a replay of the journal')];
+  const shown = diffs.slice(0, 3).join('; ');
+  return [
+    finding(
+      'journal',
+      'error',
+      `the projections differ from a replay of the journal in ${diffs.length} place(s): ${shown}${diffs.length > 3 ? '; …' : ''}`,
+      '`cairn doctor --repair` rebuilds them from the journal, which is the record of truth.',
+      { kind: 'rebuild-projections' },
+    ),
+  ];
+}

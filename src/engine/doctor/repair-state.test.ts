@@ -53,7 +53,7 @@ describe('moveDatabaseAside', () => {
 });
 
 describe('rebuildState', () => {
-  it('moves a damaged database aside and journals every milestone git holds: merged tasks done, others pending', () => {
+  it('moves a damaged database aside and journals every milestone git holds: merged tasks done, others pending', async () => {
     const { repo: paths, file } = repo();
     const old = openSqliteStore(file);
     old.append({
@@ -68,7 +68,7 @@ describe('rebuildState', () => {
     old.close();
     truncateSync(file, 100);
 
-    const repaired = rebuildState(paths, file, [auth, notRun]);
+    const repaired = await rebuildState(paths, file, [auth, notRun]);
     expect(repaired).toEqual([
       {
         check: 'database',
@@ -80,6 +80,7 @@ describe('rebuildState', () => {
         ok: true,
         message: 'rebuilt milestone 001 from milestone/001-auth: 2 of 4 task(s) done (a, b); pending: c, d',
       },
+      { check: 'database', ok: true, message: 'checkpoint #1 of the rebuilt milestone 001' },
     ]);
     expect(readdirSync(paths.stateDir).filter((name) => name.startsWith('state.db.damaged-'))).toHaveLength(
       1,
@@ -102,9 +103,9 @@ describe('rebuildState', () => {
     store.close();
   });
 
-  it('creates a fresh database when there is nothing in git to rebuild', () => {
+  it('creates a fresh database when there is nothing in git to rebuild', async () => {
     const { repo: paths, file } = repo();
-    expect(rebuildState(paths, file, [notRun])).toEqual([
+    expect(await rebuildState(paths, file, [notRun])).toEqual([
       { check: 'database', ok: true, message: `created a fresh ${file}` },
     ]);
     expect(existsSync(file)).toBe(true);

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { hostname } from 'node:os';
 import type { RepoPaths } from '../../git/repo.js';
+import { captureCheckpoint } from '../checkpoints/capture.js';
 import { readLeases } from '../../store/read-leases.js';
 import type { Store } from '../../store/types.js';
 import { stateDbFile } from '../names.js';
@@ -73,7 +74,11 @@ function appendFromGit(store: Store, milestone: MilestoneInGit): { merged: strin
  * deleted), a fresh database is created, and every milestone with a branch is journaled again
  * from git. Refuses while any process has the database open.
  */
-export function rebuildState(repo: RepoPaths, file: string, milestones: MilestoneInGit[]): Repaired[] {
+export async function rebuildState(
+  repo: RepoPaths,
+  file: string,
+  milestones: MilestoneInGit[],
+): Promise<Repaired[]> {
   const table = readProcessTable();
   const holders = table ? processesWithOpen(table, [file, `${file}-wal`, `${file}-shm`]) : [];
   if (holders.length > 0) {
@@ -91,12 +96,43 @@ export function rebuildState(repo: RepoPaths, file: string, milestones: Mileston
       const { merged, landed } = appendFromGit(store, milestone);
       const message = `rebuilt milestone ${milestone.id} from ${milestone.history!.branch}: ${describeSync(milestone, merged, landed)}`;
       done.push({ check: 'database', ok: true, message });
+      // A first checkpoint of the rebuilt state, so `cairn resume --explain` has a point to resume from.
+      const branch = milestone.history!.branch;
+      await captureCheckpoint({ repo, store, milestone: milestone.id, branch, reason: 'repaired' }).then(
+        (checkpoint) =>
+          done.push({
+            check: 'database',
+            ok: true,
+            message: `checkpoint #${checkpoint.id} of the rebuilt milestone ${milestone.id}`,
+          }),
+        (error: unknown) =>
+          done.push({
+            check: 'database',
+            ok: false,
+            message: `no checkpoint of milestone ${milestone.id}: ${(error as Error).message}`,
+          }),
+      );
     }
     if (inGit.length === 0) done.push({ check: 'database', ok: true, message: `created a fresh ${file}` });
   } finally {
     store.close();
   }
   return done;
+}
+
+/** Replays the journal into the projections, when they drifted from it. */
+export function rebuildProjections(repo: RepoPaths): Repaired {
+  const store = openStore(repo);
+  try {
+    const replayed = store.rebuildProjections();
+    return {
+      check: 'journal',
+      ok: true,
+      message: `rebuilt the projections from ${replayed} journal event(s)`,
+    };
+  } finally {
+    store.close();
+  }
 }
 
 /** Records what git shows and the journal lacks, for milestones no live run holds. */

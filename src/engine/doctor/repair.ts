@@ -1,7 +1,13 @@
 import type { RepoPaths } from '../../git/repo.js';
 import { stateDbFile } from '../names.js';
 import { removeLock, stopAgents } from './repair-processes.js';
-import { moveWorktreeAside, rebuildState, releaseLease, syncMilestones } from './repair-state.js';
+import {
+  moveWorktreeAside,
+  rebuildProjections,
+  rebuildState,
+  releaseLease,
+  syncMilestones,
+} from './repair-state.js';
 import { tryGit } from '../../git/git.js';
 import type { Examination, Repair, Repaired } from './types.js';
 
@@ -60,6 +66,9 @@ export async function applyRepairs(repo: RepoPaths, exam: Examination, graceMs: 
     await attempt('lease', `releasing the lease of run ${run}`, () =>
       releaseLease(repo, file, milestone, run),
     );
+  }
+  if (all('rebuild-projections').length > 0) {
+    await attempt('journal', 'rebuilding the projections', () => rebuildProjections(repo));
   }
   const sync = new Set(all('sync-milestone').map((r) => r.milestone));
   if (sync.size > 0) {

@@ -8,7 +8,7 @@ import { checkAgents } from './check-agents.js';
 import { checkDatabase } from './check-database.js';
 import { checkDisk, DEFAULT_DISK, type DiskThresholds } from './check-disk.js';
 import { checkGit } from './check-git.js';
-import { checkJournal } from './check-journal.js';
+import { checkJournal, checkProjections } from './check-journal.js';
 import { checkLeases, isHolderRunning, isLeaseLive } from './check-lease.js';
 import { checkLocks } from './check-locks.js';
 import { checkWorktrees } from './check-worktrees.js';
@@ -52,6 +52,8 @@ export async function examine(repo: RepoPaths, options: Pick<DoctorOptions, 'dis
     const store = openStore(repo);
     try {
       journal = checkJournal(store, milestones, new Set(live?.map((lease) => lease.milestone)));
+      // A live run changes the projections while they are compared: only check a quiet database.
+      if (live?.length === 0) journal.push(...checkProjections(store));
     } finally {
       store.close();
     }

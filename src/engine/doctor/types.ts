@@ -12,6 +12,7 @@ export type Repair =
   | { kind: 'prune-worktrees' }
   | { kind: 'move-worktree-aside'; dir: string }
   | { kind: 'rebuild-state' }
+  | { kind: 'rebuild-projections' }
   | { kind: 'sync-milestone'; milestone: string };
 
 export interface Finding {
