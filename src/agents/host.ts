@@ -47,7 +47,7 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
   mkdirSync(path.dirname(launch.logFile), { recursive: true });
   const log = openSync(launch.logFile, 'a');
   const [file = '', ...args] = launch.argv;
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let stopping: 'timeout' | 'aborted' | 'stalled' | undefined;
     let idleMs = 0;
     let killTimer: NodeJS.Timeout | undefined;
@@ -91,6 +91,8 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
     launch.signal?.addEventListener('abort', onAbort, { once: true });
     if (launch.signal?.aborted) onAbort();
     let finished = false;
+    // The caller's onStart failed (e.g. the journal cannot be written): stop the agent, then fail.
+    let startError: unknown;
     const finish = (end: ProcessEnd) => {
       if (finished) return;
       finished = true;
@@ -100,9 +102,19 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
       launch.signal?.removeEventListener('abort', onAbort);
       // Helpers the agent left behind in its group must not outlive the attempt.
       if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-      resolve(end);
+      if (startError !== undefined)
+        reject(startError instanceof Error ? startError : new Error(String(startError)));
+      else resolve(end);
     };
-    child.on('spawn', () => child.pid !== undefined && launch.onStart?.(child.pid));
+    child.on('spawn', () => {
+      if (child.pid === undefined) return;
+      try {
+        launch.onStart?.(child.pid);
+      } catch (error) {
+        startError = error;
+        stop('aborted');
+      }
+    });
     child.on('error', (error) =>
       finish({ kind: 'spawn-failed', message: error.message, durationMs: elapsed() }),
     );

@@ -1,4 +1,4 @@
-import { InputError } from '../shared/errors.js';
+import { CairnError, EXIT, InputError } from '../shared/errors.js';
 import { inspectDbFile, isCorruptionError, probeDatabase } from './db-file.js';
 import { openSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 import type { Store } from './types.js';
@@ -18,12 +18,37 @@ export class StateDamagedError extends InputError {
   }
 }
 
+/** The journal could not be written: the disk is full, or a file size limit was reached. Exit 1. */
+export class StateWriteError extends CairnError {
+  constructor(file: string, code: string, cause?: unknown) {
+    super(
+      'E_STATE_WRITE',
+      `cannot write the state journal ${file}: the disk is full or a file size limit was reached (${code})`,
+      {
+        exitCode: EXIT.workFailed,
+        hint: 'Free disk space, then run the same command again: every state change journaled before this one is intact (SQLite rolled this one back), and git keeps the agents\u2019 committed work.',
+        ...(cause === undefined ? {} : { cause }),
+      },
+    );
+  }
+}
+
+/** SQLite's answer when a write could not reach the disk. */
+function writeFailureCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  return code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') ? code : undefined;
+}
+
 // quick_check reads every page (about 1 ms per MiB); beyond this size a damaged page is
 // still reported, when a query reaches it, by the guard around every store call.
 const QUICK_CHECK_LIMIT = 64 * 1024 * 1024;
 
 function asDamaged(error: unknown, file: string): unknown {
-  if (error instanceof StateDamagedError || !isCorruptionError(error)) return error;
+  if (error instanceof StateDamagedError || error instanceof StateWriteError) return error;
+  const write = writeFailureCode(error);
+  if (write) return new StateWriteError(file, write, error);
+  if (!isCorruptionError(error)) return error;
   return new StateDamagedError(file, (error as Error).message, error);
 }
 

@@ -142,4 +142,19 @@ describe('sqlite store', () => {
       takenOverFrom: { why: 'its lease expired' },
     });
   });
+
+  it('keeps a live owner on this host whatever the wall clock does (moved forward or back an hour)', () => {
+    let now = Date.parse('2026-01-01T12:00:00Z');
+    const { store } = freshStore({ now: () => now, isAlive: () => true });
+    const owner = { run: 'r1', pid: 111, host: 'here' };
+    expect(store.acquireLease('001', owner, 30_000).acquired).toBe(true);
+    now += 3_600_000; // the clock jumps forward: the lease looks expired
+    expect(store.acquireLease('001', { run: 'r2', pid: 222, host: 'here' }, 30_000)).toEqual({
+      acquired: false,
+      holder: owner,
+    });
+    now -= 2 * 3_600_000; // and back: the owner still renews it
+    expect(store.renewLease('001', 'r1', 30_000)).toBe(true);
+    expect(store.acquireLease('001', { run: 'r2', pid: 222, host: 'here' }, 30_000).acquired).toBe(false);
+  });
 });
