@@ -6,6 +6,8 @@ import type { RunRow, Store, TaskRow } from '../store/types.js';
 import { agentNameOf } from './run-context.js';
 import { milestoneBranch, stateDbFile, taskBranch } from './names.js';
 import { openStore } from './open-store.js';
+import { agentHealth, type AgentHealth } from './agent-health.js';
+import { isProcessAlive } from '../store/sqlite-store.js';
 
 export interface TaskStatus {
   id: string;
@@ -27,6 +29,8 @@ export interface MilestoneStatus {
     run?: RunHealth;
   };
   tasks: TaskStatus[];
+  /** Per agent profile: running attempts, output age, exit history (absent before any attempt). */
+  agents?: AgentHealth[];
 }
 
 /** The latest run's degradation level and health, as journaled. */
@@ -55,7 +59,10 @@ function runHealthOf(run: RunRow | undefined): RunHealth | undefined {
 function fromStore(store: Store, id: string): MilestoneStatus | undefined {
   const row = store.milestone(id);
   if (!row) return undefined;
-  const run = runHealthOf(store.latestRun(id));
+  const latest = store.latestRun(id);
+  const run = runHealthOf(latest);
+  const live = latest?.state === 'running' && isProcessAlive(latest.pid);
+  const agents = agentHealth(store.attempts(id), live);
   return {
     milestone: {
       id: row.id,
@@ -65,6 +72,7 @@ function fromStore(store: Store, id: string): MilestoneStatus | undefined {
       ...(run ? { run } : {}),
     },
     tasks: store.tasks(id).map(toTaskStatus),
+    ...(agents.length > 0 ? { agents } : {}),
   };
 }
 

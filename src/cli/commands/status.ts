@@ -1,6 +1,7 @@
 import { resolveRepo } from '../../git/repo.js';
 import { readStatus, type MilestoneStatus, type RunHealth } from '../../engine/status.js';
 import { formatTable, printJson } from '../output.js';
+import { agentHealthLine } from '../../engine/agent-health.js';
 
 function toJson(status: MilestoneStatus) {
   return {
@@ -14,6 +15,7 @@ function toJson(status: MilestoneStatus) {
       merge_commit,
       reason,
     })),
+    ...(status.agents ? { agents: status.agents } : {}),
   };
 }
 
@@ -33,6 +35,7 @@ export function renderStatus(status: MilestoneStatus): string {
     `Milestone ${milestone.id}: ${milestone.title}`,
     `  branch ${milestone.branch} · ${milestone.state} · ${done}/${tasks.length} tasks done`,
     ...runLines(milestone.run),
+    ...(status.agents ?? []).map((health) => `  ${agentHealthLine(health)}`),
     '',
     formatTable(['TASK', 'STATE', 'ATTEMPTS', 'AGENT', 'BRANCH', 'MERGE', 'NOTE'], rows),
   ].join('\n');
