@@ -32,6 +32,7 @@ const benchmarks: Record<string, () => Promise<BenchOutcome>> = {
   startup: async () => (await import('./startup.js')).runStartup(),
   journal: async () => (await import('./journal.js')).runJournal(),
   resume: async () => (await import('./resume.js')).runResume(),
+  analyze: async () => (await import('./analyze.js')).runAnalyze(),
   progress: async () => (await import('./progress.js')).runProgress(),
 };
 

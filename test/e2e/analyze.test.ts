@@ -1,5 +1,7 @@
+import type Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +161,15 @@ describe('cairn analyze on a generated history', () => {
     expect(withoutCache(rebuilt)).toEqual(withoutCache(first));
     const after = await analyze(repo, [], home);
     expect(after.cache).toMatchObject({ rebuilt: false, hits: manifest.commits, parsed: 0 });
+
+    // A sound database whose records do not decode is damage found late: the run starts over.
+    const db = new (createRequire(import.meta.url)('better-sqlite3') as typeof Database)(file);
+    db.prepare("UPDATE chunks SET data = '[[\"not a record'").run();
+    db.close();
+    const late = await cairn(repo, ['analyze', '--json'], { CAIRN_HOME: home });
+    expect(late.code).toBe(0);
+    expect(late.stderr.trim().split('\n')).toEqual(['warning: analyze cache was damaged; rebuilt']);
+    expect(withoutCache(JSON.parse(late.stdout) as Analysis)).toEqual(withoutCache(first));
   });
 
   it('reads a shallow clone, and does not cache the commits whose parents were cut', async () => {
@@ -246,6 +257,18 @@ describe('cairn analyze, bad and unusual input', () => {
     const since = await cairn(repo, ['analyze', '--since=-1'], { CAIRN_HOME: tempDir() });
     expect(since.code).toBe(2);
     expect((await cairn(repo, ['analyze', '--by', 'colour'])).code).toBe(2);
+  });
+
+  it('works without a cache when the state directory cannot be created, and says so', async () => {
+    const repo = tempDir('cairn-analyze-nocache-');
+    initRepository(repo);
+    commitFile(repo, 'a.txt', 'a\n', 'initial commit');
+    const blocker = path.join(tempDir(), 'a-file');
+    writeFileSync(blocker, 'not a directory\n');
+    const result = await cairn(repo, ['analyze', '--json'], { CAIRN_HOME: path.join(blocker, 'state') });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^warning: analyze cache unavailable \(.*\); reading the whole history\n$/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ commits: 1, cache: { enabled: false, parsed: 1 } });
   });
 
   it('refuses a directory that is not in a git repository (exit 2)', async () => {

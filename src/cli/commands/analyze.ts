@@ -3,12 +3,13 @@ import type { Analysis, Frequency, GroupBy } from '../../progress/analyze/types.
 import { formatTable, paint, printJson } from '../output.js';
 
 const count = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, what: string) => `${count(n)} ${what}${n === 1 ? '' : 's'}`;
 const day = (iso: string | null) => iso?.slice(0, 10) ?? '-';
 const percent = (part: number, whole: number) =>
   whole === 0 ? '0%' : `${Math.round((part / whole) * 100)}%`;
 
 function describeFrequency(f: Frequency): string {
-  if (f.mean_gap_hours === null) return `${f.pattern} (${f.commits} commit${f.commits === 1 ? '' : 's'})`;
+  if (f.mean_gap_hours === null) return `${f.pattern} (${plural(f.commits, 'commit')})`;
   const cv = f.cv === null ? 'n/a' : String(f.cv);
   return `${f.pattern} — cv ${cv}, mean gap ${f.mean_gap_hours} h, median gap ${f.median_gap_hours} h, over ${f.span_hours} h`;
 }
@@ -22,8 +23,8 @@ export function renderAnalysis(a: Analysis): string {
   }
   const { conventional, heuristic, merge } = a.classified;
   const lines = [
-    `${a.range}${a.since ? ` since ${a.since}` : ''} · ${count(a.commits)} commits (${count(a.merges)} merges) by ${count(a.authors)} authors · ${day(a.first)} → ${day(a.last)}${a.shallow ? ' · shallow clone: older history missing' : ''}`,
-    `churn: +${count(a.churn.added)} −${count(a.churn.deleted)} lines in ${count(a.churn.files)} file changes (${count(a.churn.binary)} binary)`,
+    `${a.range}${a.since ? ` since ${a.since}` : ''} · ${plural(a.commits, 'commit')} (${plural(a.merges, 'merge')}) by ${plural(a.authors, 'author')} · ${day(a.first)} → ${day(a.last)}${a.shallow ? ' · shallow clone: older history missing' : ''}`,
+    `churn: +${count(a.churn.added)} −${count(a.churn.deleted)} lines in ${plural(a.churn.files, 'file change')} (${count(a.churn.binary)} binary)`,
     `types: ${Object.entries(a.types)
       .map(([type, n]) => `${type} ${count(n)}`)
       .join(
@@ -32,7 +33,7 @@ export function renderAnalysis(a: Analysis): string {
     `kinds: ${Object.entries(a.kinds)
       .map(([kind, k]) => `${kind} ${count(k.files)} files +${count(k.added)} −${count(k.deleted)}`)
       .join(' · ')}`,
-    `frequency: ${describeFrequency(a.frequency)}${a.frequency.clock_skew > 0 ? ` (${a.frequency.clock_skew} commits with skewed author dates: commit date used)` : ''}`,
+    `frequency: ${describeFrequency(a.frequency)}${a.frequency.clock_skew > 0 ? ` (${plural(a.frequency.clock_skew, 'commit')} with a skewed author date: commit date used)` : ''}`,
     '',
     renderGroups(a),
   ];

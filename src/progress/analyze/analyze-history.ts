@@ -1,6 +1,5 @@
-import { isCorruptionError } from '../../store/db-file.js';
 import { createAggregator, type Aggregator } from './aggregate.js';
-import { cacheFile, decode, openCache, removeCacheFile, type AnalyzeCache } from './cache.js';
+import { cacheFile, isCacheDamage, openCache, removeCacheFile, type AnalyzeCache } from './cache.js';
 import { gitLines, streamGit } from './git-stream.js';
 import { createLogParser, LOG_FORMAT } from './log-parser.js';
 import { checkGitEnd, checkRangeInput, resolveRange } from './range.js';
@@ -26,11 +25,14 @@ const DAMAGED = 'analyze cache was damaged; rebuilt';
 /** Above this many records, and four times the commits analyzed, unreachable records are pruned. */
 const PRUNE_AT = 50_000;
 
-// Flags that make `git log` output independent of the user's configuration.
+// Flags that make `git log` output independent of the user's configuration. Git's cache of
+// delta bases (96 MiB by default) is most of its memory on a long history, and no faster here.
 const LOG_ARGS = [
   '--no-replace-objects',
   '-c',
   'log.showRoot=true',
+  '-c',
+  'core.deltaBaseCacheLimit=16m',
   'log',
   '-z',
   '--numstat',
@@ -74,7 +76,7 @@ export async function analyzeHistory(options: AnalyzeOptions): Promise<AnalyzeOu
   try {
     run = await collect(query, opened?.cache);
   } catch (error) {
-    if (!opened || !isCorruptionError(error)) throw error;
+    if (!opened || !isCacheDamage(error)) throw error;
     // Damage found past the header: start over with an empty cache.
     opened.cache.close();
     removeCacheFile(file);
@@ -84,7 +86,9 @@ export async function analyzeHistory(options: AnalyzeOptions): Promise<AnalyzeOu
   }
   if (rebuilt) warnings.push(DAMAGED);
   if (opened) {
-    if (run.parsed > 0) await pruneIfLarge(repo, opened.cache, run.hits + run.parsed);
+    const failure = opened.cache.writeFailure();
+    if (failure !== undefined) warnings.push(`analyze cache not updated (${failure})`);
+    else if (run.parsed > 0) await pruneIfLarge(repo, opened.cache, run.hits + run.parsed);
     opened.cache.close();
   }
   const cache = { enabled: opened !== undefined, hits: run.hits, parsed: run.parsed, rebuilt };
@@ -144,9 +148,12 @@ async function collect(query: Query, cache: AnalyzeCache | undefined): Promise<C
       members = list.lines;
       fresh = true;
     }
-    const { found, missing } = cache.lookup(members);
-    for (const data of found) aggregator.add(decode(data));
-    hits = found.length;
+    const wanted = new Set(members);
+    cache.read(wanted, (record) => {
+      hits += 1;
+      aggregator.add(record);
+    });
+    const missing = [...wanted];
     if (missing.length > 0) {
       const input = `${missing.join('\n')}\n`;
       const end = await streamGit(repo.cwd, [...LOG_ARGS, '--no-walk=unsorted', '--stdin'], onChunk, input);
