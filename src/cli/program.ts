@@ -66,7 +66,7 @@ export function createProgram(): Command {
     .command('plan')
     .description('show waves, critical path and dependencies of a milestone')
     .argument('<milestone>', 'milestone id, id-slug or spec file')
-    .option('--json', 'print { milestone, waves, critical_path }')
+    .option('--json', 'print { milestone, waves, critical_path, kept_apart }')
     .action(lazy(() => import('./commands/plan.js')));
 
   program
@@ -81,6 +81,10 @@ export function createProgram(): Command {
     .option(
       '--rerun-changed',
       'run again finished tasks whose prompt, files, acceptance or dependencies changed',
+    )
+    .option(
+      '--allow-overlap',
+      'run tasks whose files overlap at the same time (by default they wait for each other; see cairn plan)',
     )
     .addHelpText(
       'after',

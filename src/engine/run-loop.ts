@@ -34,6 +34,8 @@ export interface LoopOptions {
   reporter: RunReporter;
   /** Where interrupted tasks pick up: the merge queue, the checks, or the agent with its work kept. */
   resume?: Map<string, ResumePoint>;
+  /** Pairs of tasks whose `files` overlap: never running at the same time (conflict-aware scheduling). */
+  keptApart?: [string, string][];
 }
 
 export interface LoopResult {
@@ -53,6 +55,22 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const attempts = new Map(options.tasks.map((task) => [task.id, rows.get(task.id)?.attempts ?? 0]));
   const schedule = createSchedule(options.tasks, states, rankByCriticality(options.tasks));
   const running = new Map<string, Promise<void>>();
+  const apart = new Map<string, string[]>();
+  for (const [a, b] of options.keptApart ?? []) {
+    apart.set(a, [...(apart.get(a) ?? []), b]);
+    apart.set(b, [...(apart.get(b) ?? []), a]);
+  }
+  // Until a task is merged (or given up), tasks whose scopes overlap its own wait; `taking` holds
+  // the tasks chosen in the same round, which are not running yet.
+  const taking = new Set<string>();
+  const clearOfOverlaps =
+    apart.size === 0
+      ? undefined
+      : (id: string) => {
+          if ((apart.get(id) ?? []).some((other) => running.has(other) || taking.has(other))) return false;
+          taking.add(id);
+          return true;
+        };
   const clock = options.clock ?? systemClock;
   const breakers = new Map<string, Breaker>();
   // The profile a task's latest attempt used, for reports; its own profile until then.
@@ -206,7 +224,8 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     health.checkSystem();
     const free = concurrencyAt(health.level(), options.concurrency) - running.size;
     if (free <= 0 || signal.aborted) return;
-    for (const id of schedule.take(free)) {
+    taking.clear();
+    for (const id of schedule.take(free, clearOfOverlaps)) {
       const task = byId.get(id)!;
       const promise = work(task)
         .catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { commitIdentityEnv } from '../git/identity.js';
 import { ensureBranch } from '../git/refs.js';
 import { resolveRepo } from '../git/repo.js';
-import { slugify } from '../spec/index.js';
+import { slugify, keptApart } from '../spec/index.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
 import type { TaskRow } from '../store/types.js';
 import { InputError } from '../shared/errors.js';
@@ -29,6 +29,8 @@ export interface RunOptions {
   concurrency?: number;
   /** Run finished tasks again whose definition changed since they were done. */
   rerunChanged?: boolean;
+  /** Run tasks whose `files` overlap at the same time (conflict-aware scheduling off). */
+  allowOverlap?: boolean;
   reporter: RunReporter;
   signal: AbortSignal;
   graceMs?: number;
@@ -122,6 +124,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         reporter: options.reporter,
         sampleSystem: () => sampleSystem(repo.stateDir),
         resume,
+        ...(options.allowOverlap ? {} : { keptApart: keptApart(spec.tasks).map((pair) => pair.tasks) }),
       });
       if (result.interrupted) checkpoints.take('interrupted');
       await checkpoints.flush();

@@ -12,6 +12,13 @@ const tasks = [
 const pending = () => new Map<string, TaskState>(tasks.map((task) => [task.id, 'pending']));
 
 describe('createSchedule', () => {
+  it('keeps a task canStart refuses ready for a later take, in its place', () => {
+    const schedule = createSchedule(tasks, pending(), new Map());
+    expect(schedule.take(5, (id) => id !== 'a')).toEqual(['e']);
+    expect(schedule.readyCount()).toBe(1);
+    expect(schedule.take(5)).toEqual(['a']);
+  });
+
   it('releases a task when its last dependency finishes, most critical first', () => {
     const rank = new Map([
       ['a', 3],

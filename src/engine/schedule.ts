@@ -10,8 +10,11 @@ interface SchedTask {
  * each task counts its unfinished dependencies; finishing one releases its dependents.
  */
 export interface Schedule {
-  /** Takes up to `count` ready tasks, most critical first. */
-  take(count: number): string[];
+  /**
+   * Takes up to `count` ready tasks, most critical first; a task `canStart` refuses stays ready
+   * for a later call.
+   */
+  take(count: number, canStart?: (id: string) => boolean): string[];
   /** Marks a task finished (done or skipped); returns the tasks that became ready. */
   finish(id: string): string[];
   /** Marks a task dead (failed or blocked); returns every pending task that can now never start. */
@@ -88,13 +91,21 @@ export function createSchedule(
   };
 
   return {
-    take(count) {
+    take(count, canStart) {
       const taken: string[] = [];
+      const held: string[] = [];
       while (taken.length < count) {
         const id = pop();
         if (id === undefined) break;
-        if (waiting.delete(id)) taken.push(id);
+        if (!waiting.has(id)) continue;
+        if (canStart && !canStart(id)) {
+          held.push(id);
+          continue;
+        }
+        waiting.delete(id);
+        taken.push(id);
       }
+      for (const id of held) push(id);
       return taken;
     },
     finish(id) {

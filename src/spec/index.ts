@@ -17,6 +17,7 @@ export { criticalPath, dependentsOf, planWaves, rankByCriticality } from './dag.
 export type { CostFn, DagNode } from './dag.js';
 export { findCycles, formatCycle } from './cycles.js';
 export { matchesAnyGlob } from './glob.js';
+export { keptApart, scopesOverlap } from './overlap.js';
 export { closestName } from './names.js';
 export { parseDuration } from './duration.js';
 export { isSafeMilestoneId, isSafeTaskId, slugify } from './ids.js';

@@ -1,6 +1,6 @@
 import { DURATION_PATTERN } from './duration.js';
 import { MILESTONE_ID_PATTERN } from './ids.js';
-import { COMMIT_STRATEGIES, DEFAULT_BASE, TASK_TYPES } from './keys.js';
+import { COMMIT_STRATEGIES, DEFAULT_BASE, OVERLAP_POLICIES, TASK_TYPES } from './keys.js';
 
 // Task ids also exclude what git refuses in ref names; lookaheads are valid ECMA-262 patterns.
 export const TASK_ID_SCHEMA_PATTERN = '^(?!.*\\.\\.)(?!.*\\.$)(?!.*\\.lock$)[a-z0-9][a-z0-9._-]*$';
@@ -111,6 +111,12 @@ const task = {
     retries: { type: 'integer', minimum: 0, description: 'Retries after a failed attempt.' },
     ...recoveryProperties,
     ...commitProperties,
+    overlap: {
+      enum: [...OVERLAP_POLICIES],
+      default: 'serialize',
+      description:
+        'serialize: never runs at the same time as a task whose files overlap its own (fewer merge conflicts); allow: may.',
+    },
   },
 };
 

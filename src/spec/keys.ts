@@ -27,6 +27,7 @@ export const TASK_KEYS = [
   'backoff',
   'commit',
   'commit_every',
+  'overlap',
 ] as const;
 
 export const BACKOFF_KEYS = ['base', 'factor', 'cap'] as const;
@@ -62,6 +63,9 @@ export const TASK_TYPES = [
 /** How a task's work reaches its branch (docs/commits.md). */
 export const COMMIT_STRATEGIES = ['atomic', 'progressive', 'checkpoint'] as const;
 export const DEFAULT_COMMIT_EVERY_MS = 60_000;
+
+/** `serialize` (default): not run next to a task whose `files` overlap; `allow`: may be. */
+export const OVERLAP_POLICIES = ['serialize', 'allow'] as const;
 export const DEFAULT_BASE = 'main';
 
 export const CONFIG_DEFAULTS = {

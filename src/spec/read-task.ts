@@ -1,7 +1,7 @@
 import type { Node } from 'yaml';
 import { readCommitSpec, readRecovery } from './read-recovery.js';
 import { isSafeTaskId, TASK_ID_PATTERN } from './ids.js';
-import { TASK_KEYS, TASK_TYPES } from './keys.js';
+import { OVERLAP_POLICIES, TASK_KEYS, TASK_TYPES } from './keys.js';
 import { suggestName } from './names.js';
 import type { TaskSpec } from './types.js';
 import { readField, readMapping } from './yaml-read.js';
@@ -57,6 +57,8 @@ export function readTask(source: Source, node: Node, path: string): TaskRead | u
   const type = get('type', readTaskType);
   if (type !== undefined) task.type = type;
   readCommitSpec(task, get);
+  const overlap = get('overlap', readOverlap);
+  if (overlap !== undefined) task.overlap = overlap;
   if (agent !== undefined) task.agent = agent.value;
   const timeoutMs = get('timeout', readDuration);
   if (timeoutMs !== undefined) task.timeoutMs = timeoutMs;
@@ -64,6 +66,21 @@ export function readTask(source: Source, node: Node, path: string): TaskRead | u
   if (retries !== undefined) task.retries = retries;
   readRecovery(task, get);
   return { task, node, path, id, agent, depends };
+}
+
+function readOverlap(source: Source, node: Node, path: string): 'serialize' | 'allow' | undefined {
+  const value = readString(source, node, path);
+  if (value === undefined || (OVERLAP_POLICIES as readonly string[]).includes(value)) {
+    return value as 'serialize' | 'allow' | undefined;
+  }
+  report(
+    source,
+    node,
+    path,
+    `unknown overlap policy \`${value}\``,
+    suggestName(value, OVERLAP_POLICIES, 'an overlap policy'),
+  );
+  return undefined;
 }
 
 function readTaskType(source: Source, node: Node, path: string): string | undefined {

@@ -51,6 +51,8 @@ export interface TaskSpec extends RecoverySpec, CommitSpec {
   title: string;
   /** Conventional commit type (feat, fix, docs, …); inferred from the change when absent. */
   type?: string;
+  /** `allow`: may run at the same time as tasks whose `files` overlap its own. */
+  overlap?: 'serialize' | 'allow';
   agent?: string;
   prompt: string;
   files: string[];

@@ -1,6 +1,6 @@
 import { resolveRepo } from '../../git/repo.js';
 import { loadMilestone } from '../../engine/load.js';
-import { criticalPath, planWaves } from '../../spec/index.js';
+import { criticalPath, keptApart, planWaves } from '../../spec/index.js';
 import { paint, printJson } from '../output.js';
 
 /** `cairn plan`: the waves tasks run in, the critical path, and each task's dependencies. */
@@ -9,8 +9,9 @@ export default async function plan(name: string, options: { json?: boolean }): P
   const { spec, config } = loadMilestone(repo.root, name);
   const waves = planWaves(spec.tasks);
   const critical = criticalPath(spec.tasks);
+  const apart = keptApart(spec.tasks);
   if (options.json) {
-    printJson({ milestone: spec.id, waves, critical_path: critical });
+    printJson({ milestone: spec.id, waves, critical_path: critical, kept_apart: apart });
     return 0;
   }
   const byId = new Map(spec.tasks.map((task) => [task.id, task]));
@@ -29,5 +30,11 @@ export default async function plan(name: string, options: { json?: boolean }): P
     }
   });
   out.write(`\nCritical path (*): ${critical.join(' → ')}\n`);
+  if (apart.length > 0) {
+    out.write(
+      '\nKept apart (their files overlap, so they never run at the same time; `overlap: allow` on a task lifts it):\n',
+    );
+    for (const pair of apart) out.write(`  ${pair.tasks[0]} / ${pair.tasks[1]}: ${pair.why}\n`);
+  }
   return 0;
 }

@@ -35,7 +35,7 @@ export function interruptOnSignals(reporter: { onNotice(message: string): void }
 
 export default async function run(
   milestone: string,
-  options: { concurrency?: number; rerunChanged?: boolean },
+  options: { concurrency?: number; rerunChanged?: boolean; allowOverlap?: boolean },
 ): Promise<number> {
   const reporter = createConsoleReporter();
   const interrupt = interruptOnSignals(reporter);
@@ -47,6 +47,7 @@ export default async function run(
       signal: interrupt.signal,
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       rerunChanged: options.rerunChanged === true,
+      allowOverlap: options.allowOverlap === true,
     });
     reporter.finish();
     process.stdout.write(
