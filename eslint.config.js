@@ -4,12 +4,13 @@ import tseslint from 'typescript-eslint';
 
 /** Import boundaries: dependencies point inward (see DESIGN.md, "Layout"). */
 const boundaries = {
-  shared: ['spec', 'store', 'git', 'agents', 'progress', 'engine', 'cli', 'demo'],
-  spec: ['store', 'git', 'agents', 'progress', 'engine', 'cli', 'demo'],
-  store: ['git', 'agents', 'progress', 'engine', 'cli', 'demo'],
-  git: ['spec', 'store', 'agents', 'progress', 'engine', 'cli', 'demo'],
-  agents: ['store', 'git', 'progress', 'engine', 'cli', 'demo'],
+  shared: ['spec', 'store', 'git', 'agents', 'progress', 'bus', 'engine', 'cli', 'demo'],
+  spec: ['store', 'git', 'agents', 'progress', 'bus', 'engine', 'cli', 'demo'],
+  store: ['git', 'agents', 'progress', 'bus', 'engine', 'cli', 'demo'],
+  git: ['spec', 'store', 'agents', 'progress', 'bus', 'engine', 'cli', 'demo'],
+  agents: ['store', 'git', 'progress', 'bus', 'engine', 'cli', 'demo'],
   progress: ['engine', 'cli', 'demo'],
+  bus: ['progress', 'engine', 'cli', 'demo'],
   engine: ['cli', 'demo'],
   demo: ['cli'],
 };

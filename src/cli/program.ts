@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { reportError } from './errors.js';
+import { addCoordinationCommands } from './coordination-commands.js';
 
 type Action = (...args: never[]) => Promise<number>;
 
@@ -272,6 +273,8 @@ export function createProgram(): Command {
     .option('--dir <dir>', 'where to create the sample repository (default: a new temporary directory)')
     .option('-c, --concurrency <n>', 'agents at once', parsePositiveInt, 3)
     .action(lazy(() => import('./commands/demo.js')));
+
+  addCoordinationCommands(program, lazy, examples);
 
   return program;
 }

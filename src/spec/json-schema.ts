@@ -117,6 +117,9 @@ const task = {
       description:
         'serialize: never runs at the same time as a task whose files overlap its own (fewer merge conflicts); allow: may.',
     },
+    context: stringList(
+      'Shared-context keys (cairn ctx) whose current values each attempt\'s prompt includes, e.g. "api.base_url".',
+    ),
   },
 };
 

@@ -28,13 +28,14 @@ export const TASK_KEYS = [
   'commit',
   'commit_every',
   'overlap',
+  'context',
 ] as const;
 
 export const BACKOFF_KEYS = ['base', 'factor', 'cap'] as const;
 
 export const AGENT_KEYS = ['command', 'timeout', 'retries', 'fallback', 'env', 'stall', 'backoff'] as const;
 
-export const CONFIG_KEYS = ['defaults', 'agents'] as const;
+export const CONFIG_KEYS = ['defaults', 'agents', 'notify'] as const;
 
 export const CONFIG_DEFAULTS_KEYS = [
   'agent',

@@ -95,7 +95,7 @@ describe('parseConfig', () => {
       '9:1 profiles: unknown key `profiles` in a Cairn config',
     ]);
     expect(found[3]?.hint).toBe('did you mean `agent`?');
-    expect(found[6]?.hint).toBe('use one of: `defaults`, `agents`');
+    expect(found[6]?.hint).toBe('use one of: `defaults`, `agents`, `notify`');
     expect(found.every((p) => p.file === FILE)).toBe(true);
   });
 
@@ -112,6 +112,15 @@ describe('parseConfig', () => {
     ]);
     expect(problems('defaults: {}\ndefaults: {}\n').map(brief)).toEqual([
       '2:1 defaults: duplicate key `defaults`',
+    ]);
+  });
+
+  it('reads notify as an argument array and refuses an empty one', () => {
+    const parsed = parseConfig('notify: ["notify-send", "Cairn", "{message}"]\n', FILE);
+    expect(parsed.ok && parsed.value.notify).toEqual(['notify-send', 'Cairn', '{message}']);
+    expect(problems('notify: []\n').map(brief)).toEqual(['1:9 notify: notify needs a program to run']);
+    expect(problems('notify: "notify-send hi"\n').map(brief)).toEqual([
+      '1:9 notify: expected a list of strings, got a string',
     ]);
   });
 });

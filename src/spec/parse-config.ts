@@ -5,9 +5,9 @@ import { readBackoff } from './read-recovery.js';
 import type { CairnConfig, LoadResult } from './types.js';
 import { readField, readMapping } from './yaml-read.js';
 import type { Reader } from './yaml-read.js';
-import { loadYaml, sortedProblems } from './yaml-source.js';
+import { loadYaml, report, sortedProblems } from './yaml-source.js';
 import type { Source } from './yaml-source.js';
-import { readDuration, readInteger, readRetries, readString } from './yaml-values.js';
+import { readDuration, readInteger, readRetries, readString, readStringList } from './yaml-values.js';
 
 /**
  * Parses `.cairn/config.yaml`. An empty file is valid and means all defaults. Fallback
@@ -23,6 +23,8 @@ export function parseConfig(text: string, file: string): LoadResult<CairnConfig>
   const fields = readMapping(source, root, '', { allowed: CONFIG_KEYS, what: 'a Cairn config' });
   config.defaults = readField(source, fields, '', 'defaults', readDefaults) ?? config.defaults;
   config.agents = readField(source, fields, '', 'agents', readAgentProfiles)?.profiles ?? {};
+  const notify = readField(source, fields, '', 'notify', readCommand);
+  if (notify !== undefined) config.notify = notify;
 
   if (source.problems.length > 0) return { ok: false, problems: sortedProblems(source) };
   return { ok: true, value: config };
@@ -43,6 +45,21 @@ function readDefaults(source: Source, node: Node, path: string): CairnConfig['de
     stallMs: get('stall', readDuration) ?? CONFIG_DEFAULTS.stallMs,
     backoff: { ...CONFIG_DEFAULTS.backoff, ...get('backoff', readBackoff) },
   };
+}
+
+/** An argument array with a program, e.g. ["notify-send", "Cairn", "{message}"]. */
+function readCommand(source: Source, node: Node, path: string): string[] | undefined {
+  const argv = readStringList(source, node, path);
+  if (argv === undefined) return undefined;
+  if (argv.length > 0 && argv[0] !== '') return argv;
+  report(
+    source,
+    node,
+    path,
+    'notify needs a program to run',
+    'write e.g. notify: ["notify-send", "Cairn", "{message}"]',
+  );
+  return undefined;
 }
 
 const readConcurrency = (source: Source, node: Node, path: string) => readInteger(source, node, path, 1);

@@ -65,7 +65,26 @@ export function readTask(source: Source, node: Node, path: string): TaskRead | u
   const retries = get('retries', readRetries);
   if (retries !== undefined) task.retries = retries;
   readRecovery(task, get);
+  const context = get('context', readContextKeys);
+  if (context !== undefined) task.context = context;
   return { task, node, path, id, agent, depends };
+}
+
+const CONTEXT_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
+
+/** Shared-context keys the task's prompt includes (see `cairn ctx`). */
+function readContextKeys(source: Source, node: Node, path: string): string[] | undefined {
+  const keys = readStringList(source, node, path);
+  const bad = keys?.find((key) => !CONTEXT_KEY.test(key));
+  if (bad === undefined) return keys;
+  report(
+    source,
+    node,
+    path,
+    `\`${bad}\` is not a context key`,
+    'use letters, digits, ".", "_", "/" and "-", e.g. api.base_url',
+  );
+  return undefined;
 }
 
 function readOverlap(source: Source, node: Node, path: string): 'serialize' | 'allow' | undefined {

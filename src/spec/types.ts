@@ -61,6 +61,8 @@ export interface TaskSpec extends RecoverySpec, CommitSpec {
   weight: number;
   timeoutMs?: number;
   retries?: number;
+  /** Shared-context keys whose values each new attempt's prompt includes. */
+  context?: string[];
 }
 
 export interface MilestoneSpec extends CommitSpec {
@@ -86,6 +88,8 @@ export interface CairnConfig {
     backoff: Required<BackoffSpec>;
   };
   agents: Record<string, AgentProfileSpec>;
+  /** Argv run when an agent raises a BLOCKER_ALERT ({message}, {task}, {milestone}); never a shell string. */
+  notify?: string[];
 }
 
 export type LoadResult<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };

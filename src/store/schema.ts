@@ -92,6 +92,98 @@ const migrations: string[] = [
   `,
   // Reading one kind of event (progress snapshots, merges) without scanning a long journal.
   `CREATE INDEX events_by_type ON events (milestone, type, seq);`,
+  // The message bus and the shared context (src/bus; docs/coordination.md). Times are epoch ms.
+  `
+  CREATE TABLE bus_messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    milestone TEXT NOT NULL,
+    type TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    address TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0,
+    class TEXT NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    max_attempts INTEGER NOT NULL,
+    lease_ms INTEGER NOT NULL,
+    deliver_after INTEGER NOT NULL,
+    lease_until INTEGER,
+    deadline INTEGER,
+    reply_to INTEGER,
+    idem_key TEXT,
+    late INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    sent_at INTEGER NOT NULL,
+    acked_at INTEGER
+  );
+  CREATE INDEX bus_inbox ON bus_messages (milestone, recipient, state, priority DESC, id);
+  CREATE INDEX bus_leased ON bus_messages (milestone, lease_until) WHERE state = 'delivered';
+  CREATE INDEX bus_replies ON bus_messages (reply_to) WHERE reply_to IS NOT NULL;
+  CREATE INDEX bus_dead ON bus_messages (milestone, state, type);
+  CREATE UNIQUE INDEX bus_idempotency ON bus_messages (milestone, sender, idem_key, recipient)
+    WHERE idem_key IS NOT NULL;
+  CREATE TABLE bus_subscriptions (
+    milestone TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    member TEXT NOT NULL,
+    since INTEGER NOT NULL,
+    PRIMARY KEY (milestone, channel, member)
+  );
+  CREATE TABLE bus_breakers (
+    milestone TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    breaker TEXT NOT NULL,
+    PRIMARY KEY (milestone, recipient)
+  );
+  CREATE TABLE bus_alerts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    milestone TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    task TEXT,
+    message TEXT NOT NULL,
+    source INTEGER,
+    raised_at INTEGER NOT NULL,
+    resolved_at INTEGER
+  );
+  CREATE INDEX bus_open_alerts ON bus_alerts (milestone, kind, task) WHERE resolved_at IS NULL;
+  CREATE TABLE ctx_keys (
+    milestone TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    issued TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (milestone, scope, key)
+  );
+  CREATE TABLE ctx_versions (
+    milestone TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    writer TEXT NOT NULL,
+    clock TEXT NOT NULL,
+    value TEXT,
+    outcome TEXT NOT NULL,
+    current INTEGER NOT NULL,
+    written_at INTEGER NOT NULL,
+    PRIMARY KEY (milestone, scope, key, version)
+  );
+  CREATE INDEX ctx_current ON ctx_versions (milestone, scope, key) WHERE current = 1;
+  CREATE TABLE ctx_reads (
+    milestone TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    reader TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    clock TEXT NOT NULL,
+    read_at INTEGER NOT NULL,
+    PRIMARY KEY (milestone, scope, key, reader)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
