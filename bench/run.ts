@@ -34,6 +34,7 @@ const benchmarks: Record<string, () => Promise<BenchOutcome>> = {
   resume: async () => (await import('./resume.js')).runResume(),
   analyze: async () => (await import('./analyze.js')).runAnalyze(),
   progress: async () => (await import('./progress.js')).runProgress(),
+  conflicts: async () => (await import('./conflicts.js')).runConflicts(),
 };
 
 function show(value: unknown): string {
