@@ -21,6 +21,20 @@ function history(root: string, task: string): { subject: string; progress: strin
     .map(([subject, progress]) => ({ subject: subject!, progress: (progress ?? '').trim() }));
 }
 
+/**
+ * A shell function for the agents: waits (up to 20 s) until Cairn committed the file, so the
+ * tests do not depend on how fast a loaded machine runs Cairn's timer.
+ */
+const WAIT_FOR_COMMIT_OF = [
+  'committed() {',
+  '  i=0',
+  '  until git ls-tree --name-only HEAD | grep -qx "$1"; do',
+  '    i=$((i+1)); [ $i -gt 200 ] && { echo "no commit of $1"; exit 1; }',
+  '    sleep 0.1',
+  '  done',
+  '}',
+].join('\n');
+
 describe('commit strategies', () => {
   it('atomic (the default): one commit per task, type inferred from the change', async () => {
     const s = setupScenario({
@@ -64,11 +78,12 @@ describe('commit strategies', () => {
         tasks: [{ id: 'slow', commit: 'checkpoint', commit_every: '300ms' } as never],
       },
       agentBody: [
+        WAIT_FOR_COMMIT_OF,
         'echo one > one.ts',
-        'sleep 1',
+        'committed one.ts',
         'echo 40% > "$CAIRN_PROGRESS_FILE"',
         'echo two > two.ts',
-        'sleep 1',
+        'committed two.ts',
         'echo three > three.ts',
       ].join('\n'),
     });
@@ -95,10 +110,11 @@ describe('commit strategies', () => {
         tasks: [{ id: 'steady', commit: 'progressive', commit_every: '250ms' } as never],
       },
       agentBody: [
+        WAIT_FOR_COMMIT_OF,
         'echo one > one.ts',
-        'sleep 1.5',
+        'committed one.ts',
         'echo two > two.ts',
-        'sleep 1.5',
+        'committed two.ts',
         'echo three > three.ts',
       ].join('\n'),
     });
