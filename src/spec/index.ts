@@ -6,6 +6,7 @@ export type {
   Problem,
   SourcePosition,
   TaskSpec,
+  WorkspaceSpec,
 } from './types.js';
 export { parseMilestoneSpec } from './parse-milestone.js';
 export type { ParseMilestoneOptions } from './parse-milestone.js';
@@ -20,5 +21,9 @@ export { matchesAnyGlob } from './glob.js';
 export { keptApart, scopesOverlap } from './overlap.js';
 export { closestName } from './names.js';
 export { parseDuration } from './duration.js';
+export { parseSize } from './size.js';
+export { hasWorkspaceWork, resolveWorkspace } from './workspace.js';
+export type { Workspace } from './workspace.js';
+export { repoPathProblem } from './repo-path.js';
 export { isSafeMilestoneId, isSafeTaskId, slugify } from './ids.js';
 export { COMMIT_STRATEGIES, CONFIG_DEFAULTS, DEFAULT_COMMIT_EVERY_MS, TASK_TYPES } from './keys.js';

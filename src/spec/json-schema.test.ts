@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isSafeTaskId } from './ids.js';
 import { milestoneJsonSchema, TASK_ID_SCHEMA_PATTERN } from './json-schema.js';
-import { AGENT_KEYS, MILESTONE_KEYS, TASK_KEYS, TASK_TYPES } from './keys.js';
+import { AGENT_KEYS, MILESTONE_KEYS, TASK_KEYS, TASK_TYPES, WORKSPACE_KEYS } from './keys.js';
+import { repoPathProblem } from './repo-path.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -22,7 +23,13 @@ describe('milestoneJsonSchema', () => {
     expect(Object.keys(schema.properties)).toEqual([...MILESTONE_KEYS]);
     expect(Object.keys(defs.task.properties)).toEqual([...TASK_KEYS]);
     expect(Object.keys(defs.agentProfile.properties)).toEqual([...AGENT_KEYS]);
-    const all = [schema.properties, defs.task.properties, defs.agentProfile.properties];
+    expect(Object.keys(defs.workspace.properties)).toEqual([...WORKSPACE_KEYS]);
+    const all = [
+      schema.properties,
+      defs.task.properties,
+      defs.agentProfile.properties,
+      defs.workspace.properties,
+    ];
     for (const properties of all) {
       for (const [key, value] of Object.entries(properties as Json)) {
         expect(typeof (value as Json).description, key).toBe('string');
@@ -44,6 +51,23 @@ describe('milestoneJsonSchema', () => {
     const pattern = new RegExp(TASK_ID_SCHEMA_PATTERN);
     for (const id of ['a', 'db-schema', 'v1.2', '../x', 'a..b', 'a.', 'x.lock', 'a b', '-x', 'A']) {
       expect(pattern.test(id), id).toBe(isSafeTaskId(id));
+    }
+  });
+
+  it('refuses the workspace paths the parser refuses for climbing out or being absolute', () => {
+    const pattern = new RegExp(defs.workspace.properties.copy.items.pattern);
+    for (const value of [
+      '.env',
+      'config/local.json',
+      'a..b',
+      '../x',
+      'a/../../x',
+      '/etc/passwd',
+      'C:/x',
+      '..',
+    ]) {
+      const refused = repoPathProblem(value) !== undefined;
+      expect(pattern.test(value), value).toBe(!refused);
     }
   });
 

@@ -1,6 +1,7 @@
 import { DURATION_PATTERN } from './duration.js';
+import { SIZE_PATTERN } from './size.js';
 import { MILESTONE_ID_PATTERN } from './ids.js';
-import { COMMIT_STRATEGIES, DEFAULT_BASE, OVERLAP_POLICIES, TASK_TYPES } from './keys.js';
+import { COMMIT_STRATEGIES, DEFAULT_BASE, OVERLAP_POLICIES, TASK_TYPES, WORKSPACE_DEFAULTS } from './keys.js';
 
 // Task ids also exclude what git refuses in ref names; lookaheads are valid ECMA-262 patterns.
 export const TASK_ID_SCHEMA_PATTERN = '^(?!.*\\.\\.)(?!.*\\.$)(?!.*\\.lock$)[a-z0-9][a-z0-9._-]*$';
@@ -123,6 +124,89 @@ const task = {
   },
 };
 
+const repoPath = (description: string) => ({
+  type: 'string',
+  minLength: 1,
+  pattern: '^(?![\\\\/])(?![A-Za-z]:)(?!(.*[\\\\/])?\\.\\.([\\\\/]|$))',
+  description,
+});
+
+const workspace = {
+  type: 'object',
+  additionalProperties: false,
+  description:
+    'How each new task worktree is made ready before its agent starts; keys here win over .cairn/config.yaml.',
+  properties: {
+    setup: stringList('Commands (sh -c) run once in each new worktree before the agent, e.g. ["npm ci"].'),
+    setup_timeout: {
+      $ref: '#/$defs/duration',
+      description: 'Time limit for the setup commands (default 10m).',
+    },
+    cache: {
+      type: 'array',
+      description:
+        'Setup outputs kept in the state directory and copied (copy-on-write where the filesystem can) into later worktrees whose key files have the same content; setup then does not run.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['path', 'key'],
+        properties: {
+          path: repoPath('What setup makes, relative to the worktree, e.g. "node_modules".'),
+          key: {
+            type: 'array',
+            minItems: 1,
+            items: repoPath('A file whose content decides the cached path.'),
+            description:
+              'Files whose content (with the setup commands, platform and Node version) keys the cache.',
+          },
+        },
+      },
+    },
+    copy: {
+      type: 'array',
+      items: repoPath('An untracked, git-ignored file or directory of the main worktree.'),
+      description: 'Untracked files copied from the main worktree into each new worktree, e.g. [".env"].',
+    },
+    ports: {
+      description: `Ports reserved for each running task (CAIRN_PORT_BASE, CAIRN_PORT_COUNT): a count, or { count, base, blocks } (base default ${WORKSPACE_DEFAULTS.portBase}).`,
+      oneOf: [
+        { type: 'integer', minimum: 1, maximum: 1000 },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['count'],
+          properties: {
+            count: { type: 'integer', minimum: 1, maximum: 1000, description: 'Ports per task.' },
+            base: {
+              type: 'integer',
+              minimum: 1024,
+              maximum: 65535,
+              description: 'First port of the first block.',
+            },
+            blocks: {
+              type: 'integer',
+              minimum: 1,
+              description: 'At most this many tasks hold ports at once; others wait.',
+            },
+          },
+        },
+      ],
+    },
+    cache_max: {
+      description:
+        'Largest total size of the setup cache before the least recently used entries go (default "5GB").',
+      oneOf: [
+        { type: 'number', exclusiveMinimum: 0 },
+        { type: 'string', pattern: SIZE_PATTERN },
+      ],
+    },
+    cache_max_age: {
+      $ref: '#/$defs/duration',
+      description: 'Cache entries unused for this long are removed (default 14d).',
+    },
+  },
+};
+
 /** JSON Schema (draft 2020-12) of a milestone spec as users write it, for editors. */
 export function milestoneJsonSchema(): Record<string, unknown> {
   return {
@@ -157,7 +241,8 @@ export function milestoneJsonSchema(): Record<string, unknown> {
         items: { $ref: '#/$defs/task' },
         description: 'The tasks; each runs when its dependencies are merged.',
       },
+      workspace: { $ref: '#/$defs/workspace', description: workspace.description },
     },
-    $defs: { duration, agentProfile, task },
+    $defs: { duration, agentProfile, task, workspace },
   };
 }

@@ -9,6 +9,7 @@ export const MILESTONE_KEYS = [
   'commit_every',
   'agents',
   'tasks',
+  'workspace',
 ] as const;
 
 export const TASK_KEYS = [
@@ -35,7 +36,28 @@ export const BACKOFF_KEYS = ['base', 'factor', 'cap'] as const;
 
 export const AGENT_KEYS = ['command', 'timeout', 'retries', 'fallback', 'env', 'stall', 'backoff'] as const;
 
-export const CONFIG_KEYS = ['defaults', 'agents', 'notify'] as const;
+export const CONFIG_KEYS = ['defaults', 'agents', 'notify', 'workspace'] as const;
+
+/** `workspace:` in a spec or in `.cairn/config.yaml`: how a new task worktree is made ready. */
+export const WORKSPACE_KEYS = [
+  'setup',
+  'setup_timeout',
+  'cache',
+  'copy',
+  'ports',
+  'cache_max',
+  'cache_max_age',
+] as const;
+
+export const WORKSPACE_CACHE_KEYS = ['path', 'key'] as const;
+export const WORKSPACE_PORTS_KEYS = ['count', 'base', 'blocks'] as const;
+
+export const WORKSPACE_DEFAULTS = {
+  setupTimeoutMs: 10 * 60_000,
+  cacheMaxBytes: 5 * 1024 ** 3,
+  cacheMaxAgeMs: 14 * 86_400_000,
+  portBase: 41_000,
+};
 
 export const CONFIG_DEFAULTS_KEYS = [
   'agent',

@@ -2,6 +2,7 @@ import type { Node } from 'yaml';
 import { CONFIG_DEFAULTS, CONFIG_DEFAULTS_KEYS, CONFIG_KEYS } from './keys.js';
 import { readAgentProfiles } from './read-agents.js';
 import { readBackoff } from './read-recovery.js';
+import { readWorkspace } from './read-workspace.js';
 import type { CairnConfig, LoadResult } from './types.js';
 import { readField, readMapping } from './yaml-read.js';
 import type { Reader } from './yaml-read.js';
@@ -25,6 +26,8 @@ export function parseConfig(text: string, file: string): LoadResult<CairnConfig>
   config.agents = readField(source, fields, '', 'agents', readAgentProfiles)?.profiles ?? {};
   const notify = readField(source, fields, '', 'notify', readCommand);
   if (notify !== undefined) config.notify = notify;
+  const workspace = readField(source, fields, '', 'workspace', readWorkspace);
+  if (workspace !== undefined) config.workspace = workspace;
 
   if (source.problems.length > 0) return { ok: false, problems: sortedProblems(source) };
   return { ok: true, value: config };

@@ -5,6 +5,7 @@ import { DEFAULT_BASE, MILESTONE_KEYS } from './keys.js';
 import { readAgentProfiles } from './read-agents.js';
 import { readCommitSpec } from './read-recovery.js';
 import { readTask } from './read-task.js';
+import { readWorkspace } from './read-workspace.js';
 import type { TaskRead } from './read-task.js';
 import type { CommitSpec, LoadResult, MilestoneSpec } from './types.js';
 import { readField, readMapping, readSequence } from './yaml-read.js';
@@ -50,6 +51,7 @@ export function parseMilestoneSpec(
   const agents = get('agents', readAgentProfiles);
   const tasks = get('tasks', readTasks) ?? [];
   const commit = readCommitSpec({} as CommitSpec, get);
+  const workspace = get('workspace', readWorkspace);
 
   checkTaskGraph(source, tasks);
   const profiles = agents?.profiles ?? {};
@@ -70,6 +72,7 @@ export function parseMilestoneSpec(
       ...commit,
       // A task without its own strategy takes the milestone's.
       tasks: tasks.map((t) => ({ ...commit, ...t.task })),
+      ...(workspace !== undefined ? { workspace } : {}),
       file,
     },
   };

@@ -65,6 +65,30 @@ export interface TaskSpec extends RecoverySpec, CommitSpec {
   context?: string[];
 }
 
+/** One cached setup output: `path` (relative to the worktree), keyed by the content of `key` files. */
+export interface CacheEntrySpec {
+  path: string;
+  key: string[];
+}
+
+/** Ports reserved per running task: `count` from blocks starting at `base`, at most `blocks` blocks. */
+export interface PortsSpec {
+  count: number;
+  base?: number;
+  blocks?: number;
+}
+
+/** `workspace:` as written; the spec's keys win over the config's. */
+export interface WorkspaceSpec {
+  setup?: string[];
+  setupTimeoutMs?: number;
+  cache?: CacheEntrySpec[];
+  copy?: string[];
+  ports?: PortsSpec;
+  cacheMaxBytes?: number;
+  cacheMaxAgeMs?: number;
+}
+
 export interface MilestoneSpec extends CommitSpec {
   id: string;
   title: string;
@@ -72,6 +96,7 @@ export interface MilestoneSpec extends CommitSpec {
   integration: string[];
   agents: Record<string, AgentProfileSpec>;
   tasks: TaskSpec[];
+  workspace?: WorkspaceSpec;
   /** Absolute path of the file it was read from. */
   file: string;
 }
@@ -90,6 +115,7 @@ export interface CairnConfig {
   agents: Record<string, AgentProfileSpec>;
   /** Argv run when an agent raises a BLOCKER_ALERT ({message}, {task}, {milestone}); never a shell string. */
   notify?: string[];
+  workspace?: WorkspaceSpec;
 }
 
 export type LoadResult<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
