@@ -4,15 +4,16 @@ import tseslint from 'typescript-eslint';
 
 /** Import boundaries: dependencies point inward (see DESIGN.md, "Layout"). */
 const boundaries = {
-  shared: ['spec', 'store', 'git', 'agents', 'progress', 'bus', 'engine', 'cli', 'demo'],
-  spec: ['store', 'git', 'agents', 'progress', 'bus', 'engine', 'cli', 'demo'],
-  store: ['git', 'agents', 'progress', 'bus', 'engine', 'cli', 'demo'],
-  git: ['spec', 'store', 'agents', 'progress', 'bus', 'engine', 'cli', 'demo'],
-  agents: ['store', 'git', 'progress', 'bus', 'engine', 'cli', 'demo'],
-  progress: ['engine', 'cli', 'demo'],
-  bus: ['progress', 'engine', 'cli', 'demo'],
-  engine: ['cli', 'demo'],
-  demo: ['cli'],
+  shared: ['spec', 'store', 'git', 'agents', 'progress', 'bus', 'engine', 'ui', 'cli', 'demo'],
+  spec: ['store', 'git', 'agents', 'progress', 'bus', 'engine', 'ui', 'cli', 'demo'],
+  store: ['git', 'agents', 'progress', 'bus', 'engine', 'ui', 'cli', 'demo'],
+  git: ['spec', 'store', 'agents', 'progress', 'bus', 'engine', 'ui', 'cli', 'demo'],
+  agents: ['store', 'git', 'progress', 'bus', 'engine', 'ui', 'cli', 'demo'],
+  progress: ['engine', 'ui', 'cli', 'demo'],
+  bus: ['progress', 'engine', 'ui', 'cli', 'demo'],
+  engine: ['ui', 'cli', 'demo'],
+  ui: ['cli', 'demo'],
+  demo: ['ui', 'cli'],
 };
 
 const pureIo = ['node:fs', 'node:fs/promises', 'node:child_process', 'better-sqlite3'];

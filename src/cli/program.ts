@@ -268,6 +268,21 @@ export function createProgram(): Command {
     .action(lazy(() => import('./commands/doctor.js')));
 
   program
+    .command('serve')
+    .description(
+      'a live web dashboard on 127.0.0.1: milestones, tasks, logs, progress; retry, skip, unblock, land',
+    )
+    .addOption(
+      new Option('-p, --port <n>', 'port on 127.0.0.1 (0: any free port)').argParser(parsePort).default(4650),
+    )
+    .option('--open', 'open the dashboard in the default browser')
+    .addHelpText(
+      'after',
+      `${examples(['cairn serve', 'cairn serve --port 8080 --open', 'cairn serve --port 0'])}\nPrints a URL with a random token; requests without it get 401. Only this machine can connect.\nThe page updates live (server-sent events) while runs go on. Exit 2 when the port is taken.\n`,
+    )
+    .action(lazy(() => import('./commands/serve.js')));
+
+  program
     .command('demo')
     .description('create a sample project and run a milestone on it with scripted agents, then land it')
     .option('--dir <dir>', 'where to create the sample repository (default: a new temporary directory)')
@@ -283,6 +298,14 @@ function parsePositiveInt(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) {
     throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}"`);
+  }
+  return parsed;
+}
+
+function parsePort(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed > 65535) {
+    throw new InvalidArgumentError(`expected a port number from 0 to 65535, got "${value}"`);
   }
   return parsed;
 }
