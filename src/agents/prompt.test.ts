@@ -37,4 +37,20 @@ describe('buildPrompt', () => {
     expect(text).toContain('## Attempt 2');
     expect(text).toContain('acceptance `npm test` exited with status 1');
   });
+
+  it('lists the shared-context keys the task follows, unset and conflicting ones too', () => {
+    const text = buildPrompt({
+      ...base,
+      context: [
+        { key: 'api.base_url', version: 3, value: 'http://localhost:8080' },
+        { key: 'schema', version: 2, value: undefined, conflict: ['a', 'b'] },
+        { key: 'later', version: 0, value: undefined },
+      ],
+    });
+    expect(text).toContain('## Shared context');
+    expect(text).toContain('- `api.base_url` (v3): "http://localhost:8080"');
+    expect(text).toContain('- `schema` (v2): conflicting values "a" | "b"; write the resolution');
+    expect(text).toContain('- `later`: not set yet');
+    expect(buildPrompt(base)).not.toContain('Shared context');
+  });
 });

@@ -20,6 +20,26 @@ export interface PromptInput {
   previousFailure?: string;
   /** Commit holding what an interrupted attempt left uncommitted. */
   keptWork?: string;
+  /** The shared-context keys the task follows (its spec's `context:`), as they are now. */
+  context?: PromptContextKey[];
+}
+
+export interface PromptContextKey {
+  key: string;
+  /** 0 when the key is not set yet. */
+  version: number;
+  value: unknown;
+  /** Concurrent values a person or agent still has to resolve (manual policy). */
+  conflict?: unknown[];
+}
+
+function contextLine(entry: PromptContextKey): string {
+  if (entry.version === 0) return `- \`${entry.key}\`: not set yet`;
+  if (entry.conflict) {
+    const values = entry.conflict.map((value) => JSON.stringify(value)).join(' | ');
+    return `- \`${entry.key}\` (v${entry.version}): conflicting values ${values}; write the resolution`;
+  }
+  return `- \`${entry.key}\` (v${entry.version}): ${JSON.stringify(entry.value ?? null)}`;
 }
 
 const MAX_LISTED_FILES = 20;
@@ -65,6 +85,13 @@ export function buildPrompt(input: PromptInput): string {
         `- ${dep.id} (${dep.title}), merge ${dep.mergeCommit.slice(0, 12)}: ${listFiles(dep.files)}`,
       );
     }
+  }
+  if (input.context && input.context.length > 0) {
+    lines.push('', '## Shared context', '');
+    lines.push(
+      'Values other tasks share; read the latest with `cairn ctx get <key>`, write with `cairn ctx set <key> <json>`:',
+    );
+    lines.push('', ...input.context.map(contextLine));
   }
   if (input.keptWork) {
     lines.push('', '## Continuing interrupted work', '');

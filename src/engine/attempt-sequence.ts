@@ -23,6 +23,8 @@ export interface AttemptSequence {
   end: (attempt: number, result: AttemptResult) => void;
   hooks: (attempt: number) => Pick<AttemptHooks, 'onPid' | 'onCommitted'>;
   notice: (message: string) => void;
+  /** True when the task must stop after the attempt that just ended (an agent raised a blocker). */
+  halted?: () => boolean;
 }
 
 function breakerOf(sequence: AttemptSequence, agent: string): Breaker {
@@ -78,6 +80,8 @@ export async function runAttempts(task: TaskSpec, sequence: AttemptSequence): Pr
     sequence.end(attempt, last);
     start = 'fresh';
     if (last.outcome === 'interrupted') return last;
+    // A blocked task is neither retried nor held against its profile's circuit.
+    if (sequence.halted?.()) return last;
     record(breakerOf(sequence, agent), last.outcome === 'succeeded', clock.now(), sequence.breakerPolicy);
     if (last.outcome === 'succeeded') return last;
     sequence.notice(`${task.id}: attempt ${attempt} failed: ${last.reason}`);

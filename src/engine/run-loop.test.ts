@@ -111,4 +111,34 @@ describe('runLoop', () => {
     expect(Object.fromEntries(result.states)).toEqual({ a: 'pending', b: 'pending' });
     expect(store.attempts('m')).toMatchObject([{ task: 'a', state: 'interrupted' }]);
   });
+
+  it('stops a task whose agent raised a blocker: blocked with the reason, not retried, dependents wait', async () => {
+    const tasks = [task('stuck'), task('after', ['stuck']), task('free')];
+    const store = setup(tasks);
+    const log: string[] = [];
+    const raised = new Map<string, string>();
+    const executor = scripted({ stuck: ['failed', 'failed'] }, log);
+    const attempt = executor.attempt.bind(executor);
+    executor.attempt = async (t, n, hooks) => {
+      if (t.id === 'stuck') raised.set(t.id, 'no API key');
+      return attempt(t, n, hooks);
+    };
+    const result = await runLoop({
+      milestone: 'm',
+      run: 'r',
+      tasks,
+      store,
+      executor,
+      concurrency: 2,
+      retriesOf: () => 1,
+      agentsOf: () => ['a'],
+      backoffOf: () => ({ baseMs: 0, factor: 2, capMs: 0 }),
+      signal: new AbortController().signal,
+      reporter: silentReporter,
+      blockerOf: (id) => raised.get(id),
+    });
+    expect(Object.fromEntries(result.states)).toEqual({ stuck: 'blocked', after: 'blocked', free: 'done' });
+    expect(log.filter((line) => line.startsWith('stuck#'))).toEqual(['stuck#1']);
+    expect(store.tasks('m').find((row) => row.id === 'stuck')?.reason).toBe('blocker: no API key');
+  });
 });

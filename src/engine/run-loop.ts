@@ -36,6 +36,8 @@ export interface LoopOptions {
   resume?: Map<string, ResumePoint>;
   /** Pairs of tasks whose `files` overlap: never running at the same time (conflict-aware scheduling). */
   keptApart?: [string, string][];
+  /** The reason of a BLOCKER_ALERT raised for the task since `since` (epoch ms), if any. */
+  blockerOf?: (task: string, since: number) => string | undefined;
 }
 
 export interface LoopResult {
@@ -175,6 +177,8 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     if (resume?.kind === 'merge') return mergeAndFinish(task, resume.head);
     const agents = options.agentsOf(task);
     const carried: CairnEvent[] = [];
+    const since = Date.now();
+    const blocker = options.blockerOf ? () => options.blockerOf!(task.id, since) : () => undefined;
     const last = await runAttempts(task, {
       executor,
       signal,
@@ -211,7 +215,20 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
           store.append({ type: 'attempt.checking', milestone, task: task.id, attempt, head }),
       }),
       notice: (message) => reporter.onNotice(message),
+      halted: () => blocker() !== undefined,
     });
+    const blocked = blocker();
+    if (blocked !== undefined) {
+      // The agent said it cannot go on: the task stops blocked, whatever its attempt produced.
+      const reason = `blocker: ${blocked}`;
+      journal(
+        [...carried, { type: 'task.state', milestone, task: task.id, state: 'blocked', reason }],
+        task.id,
+        'blocked',
+        { reason },
+      );
+      return strand(task.id);
+    }
     if (last.outcome === 'interrupted') return setState(task.id, 'pending', 'interrupted');
     if (last.outcome === 'failed') {
       setState(task.id, 'failed', last.reason);

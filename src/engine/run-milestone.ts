@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { commitIdentityEnv } from '../git/identity.js';
 import { ensureBranch } from '../git/refs.js';
 import { resolveRepo } from '../git/repo.js';
+import { openCoordination } from '../bus/coordination.js';
 import { slugify, keptApart } from '../spec/index.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
 import type { TaskRow } from '../store/types.js';
@@ -9,7 +10,7 @@ import { InputError } from '../shared/errors.js';
 import { newRunId, takeLease } from './lease.js';
 import { createGitExecutor } from './git-executor.js';
 import { loadMilestone } from './load.js';
-import { milestoneBranch } from './names.js';
+import { milestoneBranch, stateDbFile } from './names.js';
 import { openStore } from './open-store.js';
 import { preflight, profilesInUse } from './preflight.js';
 import { finishedWorkOnBranches, mergedTasksOnBranch, reconcileWithGit } from './reconcile.js';
@@ -22,6 +23,7 @@ import { runLoop } from './run-loop.js';
 import { sampleSystem } from './health.js';
 import { createCheckpointer } from './checkpoints/checkpointer.js';
 import { progressJournal } from './progress.js';
+import { createPusher } from './remote.js';
 
 export interface RunOptions {
   cwd: string;
@@ -110,11 +112,22 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         onNotice: (message) => options.reporter.onNotice(message),
       });
       const snapshots = progressJournal(repo, store, spec.id);
+      const pusher = config.remote
+        ? createPusher({
+            root: repo.root,
+            remote: config.remote,
+            branch,
+            env: context.commitEnv,
+            onNotice: (message) => options.reporter.onNotice(message),
+          })
+        : undefined;
+      // Blockers agents raise (cairn msg send … --type BLOCKER_ALERT) stop their task when its attempt ends.
+      const coordination = openCoordination(stateDbFile(repo.stateDir));
       const result = await runLoop({
         milestone: spec.id,
         run,
         tasks: spec.tasks,
-        store: checkpoints.watch(store),
+        store: pusher ? pusher.watch(checkpoints.watch(store)) : checkpoints.watch(store),
         executor: createGitExecutor(context, { current: head }),
         concurrency,
         agentsOf: (task) => agentChainOf(context, task),
@@ -125,10 +138,12 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         sampleSystem: () => sampleSystem(repo.stateDir),
         resume,
         ...(options.allowOverlap ? {} : { keptApart: keptApart(spec.tasks).map((pair) => pair.tasks) }),
-      });
+        blockerOf: (task, since) => coordination.alerts.blockerSince(spec.id, task, since),
+      }).finally(() => coordination.close());
       if (result.interrupted) checkpoints.take('interrupted');
       await checkpoints.flush();
       await snapshots.stop();
+      await pusher?.flush();
       const state = finalState(result.states, result.interrupted);
       store.append({ type: 'run.ended', milestone: spec.id, run, state });
       return {

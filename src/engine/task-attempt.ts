@@ -13,6 +13,7 @@ import type { TaskSpec } from '../spec/types.js';
 import type { AttemptHooks, AttemptResult } from './attempt-types.js';
 import { summarizeDependencies } from './dependency-summary.js';
 import { taskEnv } from './task-env.js';
+import { readPromptContext } from './prompt-context.js';
 import { describeEnd, runChecks } from './checks.js';
 import { taskCommitMessage } from './messages.js';
 import { startWipCommits } from './wip-commits.js';
@@ -97,6 +98,7 @@ async function runAgent(
     attempt,
     ...(hooks.previousFailure ? { previousFailure: hooks.previousFailure } : {}),
     ...(kept ? { keptWork: kept } : {}),
+    context: readPromptContext(context.repo.stateDir, context.spec.id, task),
   });
   mkdirSync(path.dirname(promptFile), { recursive: true });
   writeFileSync(promptFile, prompt);

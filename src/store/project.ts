@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CairnEvent } from './events.js';
+import { projectAssignment, projectProgressUpdate } from './bus-projection.js';
 import { statement } from './statements.js';
 
 /** Applies one event to the projection tables; the caller owns the transaction. */
@@ -97,6 +98,7 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
         `UPDATE tasks SET state = 'running', attempts = ?, agent = ?, reason = NULL, resume = NULL, updated_at = ?
          WHERE milestone = ? AND id = ?`,
       ).run(event.attempt, event.agent, at, event.milestone, event.task);
+      projectAssignment(db, event, at);
       return;
     case 'attempt.pid':
       statement(db, `UPDATE attempts SET pid = ? WHERE milestone = ? AND task = ? AND attempt = ?`).run(
@@ -136,6 +138,7 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
           event.task,
         );
       }
+      projectProgressUpdate(db, event, at);
       return;
     case 'task.merged':
       statement(
@@ -150,6 +153,7 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
         `UPDATE milestones SET state = 'landed', landed_commit = ?, updated_at = ? WHERE id = ?`,
       ).run(event.commit, at, event.milestone);
       return;
+    case 'milestone.pr':
     case 'commit.recorded':
     case 'progress.snapshot':
       // Journal only: read back from the events by `cairn progress --history` and the analytics.

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { addSpec, cairn, CLI, createRepo, type CliResult } from './helpers.js';
 import { waitFor } from './scenarios.js';
 
-/** A repository with milestone 001 of tasks a, b, c (not run: the bus reads the spec). */
-export function busRepo(): string {
+/** A repository with milestone 001 of tasks a, b, c and `more` (not run: the bus reads the spec). */
+export function busRepo(more: string[] = []): string {
   const root = createRepo();
   addSpec(
     root,
@@ -14,7 +14,7 @@ export function busRepo(): string {
       'id: "001"',
       'title: Bus',
       'tasks:',
-      ...['a', 'b', 'c'].flatMap((id) => [`  - id: ${id}`, `    title: Task ${id}`]),
+      ...['a', 'b', 'c', ...more].flatMap((id) => [`  - id: ${id}`, `    title: Task ${id}`]),
     ].join('\n') + '\n',
   );
   return root;

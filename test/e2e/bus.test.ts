@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, cleanupTemp, tempDir } from './helpers.js';
+import { cairn, CLI, cleanupTemp, tempDir } from './helpers.js';
+import { invocations, setupScenario, statusJson, taskOf } from './scenarios.js';
 import { as, busRepo, json, jsonFile, shell } from './bus-helpers.js';
 
 afterAll(cleanupTemp);
@@ -217,3 +218,58 @@ c.bus.ack('001', ['task:b'], m.id, () => {
     expect(oversized.stderr).toMatch(/the payload is 70002 bytes; the limit is 65536/);
   });
 });
+
+describe('the bus during cairn run', () => {
+  it('a BLOCKER_ALERT from an agent blocks its task with the reason; the rest of the DAG goes on', async () => {
+    const { root, marker, scratch } = setupScenario({
+      spec: {
+        title: 'Blockers',
+        tasks: [{ id: 'stuck' }, { id: 'after', depends_on: ['stuck'] }, { id: 'free' }],
+      },
+      agentBody: [
+        'if [ "$CAIRN_TASK" = stuck ]; then',
+        `  ${process.execPath} ${CLI} msg send orchestrator '{"reason": "no API key"}' --type BLOCKER_ALERT`,
+        '  exit 1',
+        'fi',
+        'echo "$CAIRN_TASK" > "$CAIRN_TASK.txt"',
+      ].join('\n'),
+      configExtra: `notify: [${JSON.stringify(notifier())}, "{task}", "{message}"]\n`,
+    });
+    const run = await cairn(root, ['run', '001'], { NOTIFY_OUT: path.join(scratch, 'notified.txt') });
+    expect(run.code, run.stderr).toBe(1);
+    expect(invocations(marker).get('stuck')).toBe(1); // blocked, not retried
+    const status = await statusJson(root);
+    expect(taskOf(status, 'stuck')).toMatchObject({ state: 'blocked', reason: 'blocker: no API key' });
+    expect(taskOf(status, 'after').state).toBe('blocked');
+    expect(taskOf(status, 'free').state).toBe('done');
+    const alerts = (status as unknown as { coordination: { alerts: { kind: string; message: string }[] } })
+      .coordination.alerts;
+    expect(alerts).toEqual([
+      expect.objectContaining({ kind: 'blocker', subject: 'stuck', message: 'no API key' }),
+    ]);
+    const text = await cairn(root, ['status', '001']);
+    expect(text.stdout).toContain('alert: blocker on stuck: no API key');
+    expect(readFileSync(path.join(scratch, 'notified.txt'), 'utf8')).toBe('stuck no API key\n');
+
+    // The orchestrator journaled an assignment per attempt, and progress updates nobody listened to.
+    const assigned = json<Msg[]>(
+      await cairn(root, ['msg', 'inbox', '--peek', '--as', 'task:free', '--json']),
+    );
+    expect(assigned).toEqual([
+      expect.objectContaining({
+        type: 'TASK_ASSIGNMENT',
+        payload: expect.objectContaining({ task: 'free', attempt: 1 }),
+      }),
+    ]);
+    const counts = (status as unknown as { coordination: { messages: { dropped: number } } }).coordination
+      .messages;
+    expect(counts.dropped).toBe(2); // stuck#1 and free#1 ended; the blocker itself is not a progress update
+  }, 60_000);
+});
+
+/** A notify command that writes its arguments to $NOTIFY_OUT. */
+function notifier(): string {
+  const file = path.join(tempDir(), 'notify.sh');
+  writeFileSync(file, '#!/bin/sh\necho "$@" > "$NOTIFY_OUT"\n', { mode: 0o755 });
+  return file;
+}

@@ -2,8 +2,13 @@ import { resolveRepo } from '../../git/repo.js';
 import { readStatus, type MilestoneStatus, type RunHealth } from '../../engine/status.js';
 import { formatTable, printJson } from '../output.js';
 import { agentHealthLine } from '../../engine/agent-health.js';
+import {
+  coordinationLines,
+  readCoordinationStatus,
+  type CoordinationStatus,
+} from '../../engine/coordination-status.js';
 
-function toJson(status: MilestoneStatus) {
+function toJson(status: MilestoneStatus & { coordination?: CoordinationStatus }) {
   return {
     milestone: status.milestone,
     tasks: status.tasks.map(({ id, state, attempts, agent, branch, merge_commit, reason }) => ({
@@ -16,10 +21,11 @@ function toJson(status: MilestoneStatus) {
       reason,
     })),
     ...(status.agents ? { agents: status.agents } : {}),
+    ...(status.coordination ? { coordination: status.coordination } : {}),
   };
 }
 
-export function renderStatus(status: MilestoneStatus): string {
+export function renderStatus(status: MilestoneStatus & { coordination?: CoordinationStatus }): string {
   const { milestone, tasks } = status;
   const done = tasks.filter((task) => task.state === 'done').length;
   const rows = tasks.map((task) => [
@@ -36,6 +42,7 @@ export function renderStatus(status: MilestoneStatus): string {
     `  branch ${milestone.branch} · ${milestone.state} · ${done}/${tasks.length} tasks done`,
     ...runLines(milestone.run),
     ...(status.agents ?? []).map((health) => `  ${agentHealthLine(health)}`),
+    ...coordinationLines(status.coordination),
     '',
     formatTable(['TASK', 'STATE', 'ATTEMPTS', 'AGENT', 'BRANCH', 'MERGE', 'NOTE'], rows),
   ].join('\n');
@@ -44,7 +51,12 @@ export function renderStatus(status: MilestoneStatus): string {
 /** `cairn status`: milestone state and one row per task. */
 export default async function status(name: string | undefined, options: { json?: boolean }): Promise<number> {
   const repo = await resolveRepo(process.cwd());
-  const statuses = await readStatus(repo, name, process.cwd());
+  const read = await readStatus(repo, name, process.cwd());
+  const coordination = readCoordinationStatus(
+    repo,
+    read.map((s) => s.milestone.id),
+  );
+  const statuses = read.map((s) => ({ ...s, coordination: coordination.get(s.milestone.id) }));
   if (options.json) {
     const [only] = statuses;
     printJson(statuses.length === 1 && only ? toJson(only) : statuses.map(toJson));
