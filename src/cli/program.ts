@@ -283,6 +283,20 @@ export function createProgram(): Command {
     .action(lazy(() => import('./commands/serve.js')));
 
   program
+    .command('watch')
+    .description(
+      'a live terminal dashboard: progress, task matrix, agents, alerts, insights, timeline; retry, skip, unblock',
+    )
+    .argument('[milestone]', 'milestone id, id-slug or spec file (default: the one run most recently)')
+    .option('--interval <duration>', 'how often to read the state (500ms, 2s)', '1s')
+    .option('--once', 'print one snapshot and exit (also the behaviour when stdout is not a terminal)')
+    .addHelpText(
+      'after',
+      `${examples(['cairn watch 001', 'cairn watch 001 --interval 500ms', 'cairn watch 001 --once'])}\nKeys: arrows select a task, Enter shows its log, r retry, s skip, u unblock (each asks y/n), q quits.\nIt reads the state database only; a milestone no run has started yet is watched until one does.\n`,
+    )
+    .action(lazy(() => import('./commands/watch.js')));
+
+  program
     .command('demo')
     .description('create a sample project and run a milestone on it with scripted agents, then land it')
     .option('--dir <dir>', 'where to create the sample repository (default: a new temporary directory)')

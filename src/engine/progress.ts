@@ -97,6 +97,17 @@ async function fromJournal(
   };
 }
 
+/** Progress of a milestone the journal knows, journaling nothing (for live readers such as `cairn watch`). */
+export async function peekProgress(
+  repo: RepoPaths,
+  store: Store,
+  milestone: string,
+  nowMs = Date.now(),
+): Promise<ProgressReport | undefined> {
+  const row = store.milestone(milestone);
+  return row ? computeProgress(await fromJournal(repo, store, row, nowMs)) : undefined;
+}
+
 /** A running task's own commits, not yet merged: its lines so far and its latest Progress marker. */
 function runningBranch(repo: RepoPaths, row: MilestoneRow, task: string) {
   return readBranchHistory(repo.root, [
