@@ -109,10 +109,13 @@ describe.skipIf(!browserAvailable())('cairn serve: the live dashboard in a brows
   it('renders task titles and agent output as text, never as markup', async () => {
     const title = await cell('alpha').getAttribute('title');
     expect(title).toContain('<script>window.__pwned=1</script>');
+    const sent = await cairn(scenario.root, ['msg', 'send', 'task:alpha', HOSTILE, '--text', '-m', '001']);
+    expect(sent.code, sent.stderr).toBe(0);
     await page.goto(`${served.url}#/m/001/t/alpha`);
     await expect.poll(() => page.locator('h1').textContent()).toContain('<script>');
     await expect.poll(() => page.locator('pre.log').textContent()).toContain(HOSTILE);
     await expect.poll(() => page.locator('.log-state').textContent()).toContain('complete');
+    await expect.poll(() => page.locator('#messages').textContent()).toContain(HOSTILE);
     expect(await page.locator('main script, main img').count()).toBe(0);
     expect(
       await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),

@@ -136,9 +136,37 @@ export interface ProgressView {
   frequency: { pattern: string; commits: number; agents: Record<string, string> };
 }
 
+export interface MessageView {
+  id: number;
+  type: string;
+  sender: string;
+  address: string;
+  recipient: string;
+  state: string;
+  attempts: number;
+  sent_at: string;
+  /** The payload as JSON text (shown as text). */
+  payload: string;
+  error: string | null;
+}
+
+export interface ContextKeyView {
+  key: string;
+  /** null: a milestone-wide key. */
+  task: string | null;
+  version: number;
+  value: string;
+  conflict: boolean;
+  updated_at: string;
+}
+
+/** The task's side of the message bus and shared context, read-only. */
 export interface MessagesView {
   available: boolean;
   note: string;
+  inbox: MessageView[];
+  dead: MessageView[];
+  context: ContextKeyView[];
 }
 
 export interface TaskDetail {

@@ -1,14 +1,8 @@
 import type { RepoPaths } from '../../git/repo.js';
 import type { Store } from '../../store/types.js';
 import { readDiffStat } from './diff-stat.js';
-import type { MessagesView, MilestoneView, TaskDetail } from './model.js';
-
-// The message bus (src/bus) is not part of this version: the panel says so rather than
-// showing an empty inbox that could be mistaken for "no one wrote".
-const MESSAGES: MessagesView = {
-  available: false,
-  note: 'No messages: this version of Cairn has no message bus, so agents exchanged none.',
-};
+import { readMessagesSafely } from './messages-view.js';
+import type { MilestoneView, TaskDetail } from './model.js';
 
 /** A task's page: its row, who waits on it, its attempts, what it changed. */
 export async function readTaskDetail(
@@ -28,6 +22,14 @@ export async function readTaskDetail(
     diff: known
       ? await readDiffStat(repo.root, view.header, task)
       : { ref: null, files: [], note: 'the milestone has not run yet' },
-    messages: MESSAGES,
+    messages: known
+      ? readMessagesSafely(repo.stateDir, view.header.id, id)
+      : {
+          available: false,
+          note: 'No messages: the milestone has not run yet.',
+          inbox: [],
+          dead: [],
+          context: [],
+        },
   };
 }

@@ -21,7 +21,10 @@ export function gantt(attempts: AttemptView[], now = Date.now()): Element {
     rows.set(a.task, [...(rows.get(a.task) ?? []), a]);
   }
   const t0 = Math.min(...attempts.map((a) => Date.parse(a.started_at)));
-  const t1 = Math.max(t0 + 1000, ...attempts.map((a) => (a.ended_at ? Date.parse(a.ended_at) : now)));
+  const t1 = Math.max(
+    t0 + 1000,
+    ...attempts.map((a) => (a.ended_at ? Date.parse(a.ended_at) : a.state === 'running' ? now : t0)),
+  );
   const plot = WIDTH - LABEL - 24;
   const x = (t: number) => LABEL + ((t - t0) / (t1 - t0)) * plot;
   const height = 24 + rows.size * ROW;
@@ -39,13 +42,14 @@ export function gantt(attempts: AttemptView[], now = Date.now()): Element {
     body.push(s('text', { x: 4, y: y + 11 }, task.length > 24 ? `${task.slice(0, 23)}…` : task));
     for (const a of list) {
       const start = Date.parse(a.started_at);
-      const end = a.ended_at ? Date.parse(a.ended_at) : now;
+      // An attempt whose run died has no end: drawn as a point, marked `?`.
+      const end = a.ended_at ? Date.parse(a.ended_at) : a.state === 'running' ? now : start;
       const w = Math.max(2, x(end) - x(start));
       const text = `${task} attempt ${a.attempt} (${a.agent}): ${a.state}, ${seconds(end - start)}`;
       body.push(
         s(
           'rect',
-          { x: x(start), y: y + 2, width: w, height: ROW - 4, class: `bar a-${a.state}` },
+          { x: x(start), y: y + 2, width: w, height: ROW - 4, class: `att a-${a.state}` },
           s('title', {}, text),
         ),
         s('text', { x: x(start) + w + 2, y: y + 11, class: 'end' }, SYMBOL[a.state] ?? '?'),

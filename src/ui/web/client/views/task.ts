@@ -3,6 +3,7 @@ import { confirmAction } from '../confirm.js';
 import { fill, h, section, seconds } from '../dom.js';
 import type { AttemptView, MilestonePatch, TaskDetail } from '../../model.js';
 import { stateOf } from '../states.js';
+import { messagesPanel } from './messages.js';
 import { taskActions } from './panels.js';
 
 const MAX_LOG_CHARS = 2_000_000;
@@ -186,7 +187,7 @@ export function renderTask(
           )
         : '',
     );
-    fill(messagesEl, h('p', { class: 'muted' }, detail.messages.note));
+    fill(messagesEl, messagesPanel(detail.messages));
   }
   // The milestone's stream says when anything changed; the task is then read again.
   let pending = false;
