@@ -216,9 +216,13 @@ export function createProgram(): Command {
     .description('run integration on the milestone merged with the latest base, then merge it into base')
     .argument('<milestone>', 'milestone id, id-slug or spec file')
     .option('--json', 'print the result as JSON')
+    .option(
+      '--pr',
+      'open a pull request (pr.command in .cairn/config.yaml, default gh pr create) instead of merging locally',
+    )
     .addHelpText(
       'after',
-      '\nRefuses (exit 1) while a task is not done, when integration fails, or when\nthe base branch is checked out with uncommitted changes.\n',
+      '\nRefuses (exit 1) while a task is not done, when integration fails, or when\nthe base branch is checked out with uncommitted changes. With `remote:` in\n.cairn/config.yaml, base is fetched first and the landing pushed (never forced).\n\nExamples:\n  $ cairn land 001\n  $ cairn land 001 --pr\n',
     )
     .action(lazy(() => import('./commands/land.js')));
 

@@ -15,12 +15,16 @@ import { newRunId, takeLease } from './lease.js';
 import { captureCheckpoint } from './checkpoints/capture.js';
 import type { RunReporter } from './reporter.js';
 import path from 'node:path';
+import { openPullRequest } from './pull-request.js';
+import { landingBase, pushCommit } from './remote.js';
 
 export interface LandOptions {
   cwd: string;
   milestone: string;
   reporter: RunReporter;
   signal: AbortSignal;
+  /** Open a pull request (after integration passes) instead of merging locally. */
+  pr?: boolean;
 }
 
 export interface LandResult {
@@ -31,6 +35,10 @@ export interface LandResult {
   updatedWorktree: string | undefined;
   /** True when the milestone had landed before: nothing was done. */
   alreadyLanded?: boolean;
+  /** With --pr: the pull request's URL (nothing was merged locally). */
+  pullRequest?: string;
+  /** With a remote: the remote base was pushed (and fetched first). */
+  remote?: string;
 }
 
 /** Where `base` is checked out, if anywhere, refusing when that checkout has uncommitted changes. */
@@ -75,7 +83,7 @@ async function buildIntegration(
 /** `cairn land`: integration on the merged result, then a no-fast-forward merge into base. */
 export async function landMilestone(options: LandOptions): Promise<LandResult> {
   const repo = await resolveRepo(options.cwd);
-  const { spec } = loadMilestone(repo.root, options.milestone, options.cwd);
+  const { spec, config } = loadMilestone(repo.root, options.milestone, options.cwd);
   const store = openStore(repo);
   let release: (() => void) | undefined;
   try {
@@ -112,7 +120,23 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
     // Landing while a run merges into the milestone would land a moving target.
     release = takeLease(store, spec.id, `land-${newRunId()}`, options.reporter);
     const milestoneHead = await resolveCommit(repo.root, `refs/heads/${row.branch}`);
-    const baseHead = await resolveCommit(repo.root, `refs/heads/${spec.base}`);
+    const localBase = await resolveCommit(repo.root, `refs/heads/${spec.base}`);
+    // With a remote, land on its base when it is ahead of ours: someone else landed meanwhile.
+    const fetched =
+      config.remote && localBase
+        ? await landingBase(repo.root, config.remote, spec.base, localBase).catch((error: unknown) => {
+            throw new WorkFailedError(
+              'E_FETCH',
+              `cannot fetch ${spec.base} from ${config.remote}: ${(error as Error).message}`,
+              {
+                hint: `Check the remote (\`git fetch ${config.remote}\`); nothing was changed.`,
+              },
+            );
+          })
+        : undefined;
+    if (fetched?.fromRemote)
+      options.reporter.onNotice(`${config.remote}/${spec.base} is ahead of ${spec.base}: landing on it`);
+    const baseHead = fetched?.head ?? localBase;
     if (!milestoneHead || !baseHead) {
       throw new WorkFailedError(
         'E_NO_BRANCH',
@@ -161,9 +185,45 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
       });
     }
     await captureCheckpoint({ repo, store, milestone: spec.id, branch: row.branch, reason: 'before-land' });
+    if (options.pr) {
+      const opened = await openPullRequest({
+        repo,
+        store,
+        spec,
+        config,
+        branch: row.branch,
+        cwd: options.cwd,
+      });
+      options.reporter.onNotice(`pull request opened: ${opened.url}`);
+      return {
+        milestone: spec.id,
+        base: spec.base,
+        commit: opened.head,
+        integrationBranch: integrationRef,
+        updatedWorktree: undefined,
+        pullRequest: opened.url,
+        ...(config.remote ? { remote: config.remote } : {}),
+      };
+    }
     const message = await landMessage(repo.root, spec, tasks, baseHead, integration);
     const tree = await git(repo.root, ['rev-parse', `${integration}^{tree}`]);
     const commit = await commitTree(repo.root, tree, [baseHead, integration], message, env);
+    if (config.remote) {
+      // The remote first: if its base moved meanwhile, nothing local has changed yet.
+      const pushed = await pushCommit(repo.root, config.remote, commit, spec.base);
+      if (pushed.kind === 'rejected' || pushed.kind === 'failed') {
+        throw new WorkFailedError(
+          'E_PUSH',
+          `cannot push the landing to ${config.remote}/${spec.base}: ${pushed.detail}`,
+          {
+            hint:
+              pushed.kind === 'rejected'
+                ? `${config.remote}/${spec.base} moved while landing: run \`cairn land ${spec.id}\` again (it fetches first; nothing is forced).`
+                : `Check the remote (\`git remote -v\`); nothing was changed locally.`,
+          },
+        );
+      }
+    }
     const checkout = await checkedOutBase(repo.root, spec.base);
     if (checkout) {
       const ff = await tryGit(checkout, ['merge', '--ff-only', '--quiet', commit]);
@@ -175,7 +235,7 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
         );
       }
     } else if (
-      !(await casUpdateBranch(repo.root, spec.base, commit, baseHead, `cairn: land milestone ${spec.id}`))
+      !(await casUpdateBranch(repo.root, spec.base, commit, localBase!, `cairn: land milestone ${spec.id}`))
     ) {
       throw new WorkFailedError('E_BASE_MOVED', `${spec.base} moved while landing`, {
         hint: 'Run `cairn land` again to integrate the new commits.',
@@ -188,6 +248,7 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
       commit,
       integrationBranch: integrationRef,
       updatedWorktree: checkout,
+      ...(config.remote ? { remote: config.remote } : {}),
     };
   } finally {
     release?.();

@@ -27,6 +27,8 @@ export interface MilestoneStatus {
     branch: string;
     state: MilestoneState | 'not started';
     run?: RunHealth;
+    /** The pull request `cairn land --pr` opened, if any. */
+    pull_request?: string;
   };
   tasks: TaskStatus[];
   /** Per agent profile: running attempts, output age, exit history (absent before any attempt). */
@@ -70,10 +72,16 @@ function fromStore(store: Store, id: string): MilestoneStatus | undefined {
       branch: row.branch,
       state: row.state,
       ...(run ? { run } : {}),
+      ...pullRequestOf(store, id),
     },
     tasks: store.tasks(id).map(toTaskStatus),
     ...(agents.length > 0 ? { agents } : {}),
   };
+}
+
+function pullRequestOf(store: Store, id: string): { pull_request?: string } {
+  const [opened] = store.eventsOfType(id, ['milestone.pr'], { last: true });
+  return opened?.type === 'milestone.pr' ? { pull_request: opened.url } : {};
 }
 
 /** A task's journal row as status shows it; the branch exists once an attempt started. */

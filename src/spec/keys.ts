@@ -36,7 +36,7 @@ export const BACKOFF_KEYS = ['base', 'factor', 'cap'] as const;
 
 export const AGENT_KEYS = ['command', 'timeout', 'retries', 'fallback', 'env', 'stall', 'backoff'] as const;
 
-export const CONFIG_KEYS = ['defaults', 'agents', 'notify', 'workspace'] as const;
+export const CONFIG_KEYS = ['defaults', 'agents', 'notify', 'workspace', 'remote', 'pr'] as const;
 
 /** `workspace:` in a spec or in `.cairn/config.yaml`: how a new task worktree is made ready. */
 export const WORKSPACE_KEYS = [

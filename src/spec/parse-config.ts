@@ -3,6 +3,7 @@ import { CONFIG_DEFAULTS, CONFIG_DEFAULTS_KEYS, CONFIG_KEYS } from './keys.js';
 import { readAgentProfiles } from './read-agents.js';
 import { readBackoff } from './read-recovery.js';
 import { readWorkspace } from './read-workspace.js';
+import { readPullRequest, readRemote } from './read-remote.js';
 import type { CairnConfig, LoadResult } from './types.js';
 import { readField, readMapping } from './yaml-read.js';
 import type { Reader } from './yaml-read.js';
@@ -28,6 +29,10 @@ export function parseConfig(text: string, file: string): LoadResult<CairnConfig>
   if (notify !== undefined) config.notify = notify;
   const workspace = readField(source, fields, '', 'workspace', readWorkspace);
   if (workspace !== undefined) config.workspace = workspace;
+  const remote = readField(source, fields, '', 'remote', readRemote);
+  if (remote !== undefined) config.remote = remote;
+  const pr = readField(source, fields, '', 'pr', readPullRequest);
+  if (pr !== undefined) config.pr = pr;
 
   if (source.problems.length > 0) return { ok: false, problems: sortedProblems(source) };
   return { ok: true, value: config };

@@ -116,6 +116,15 @@ export interface CairnConfig {
   /** Argv run when an agent raises a BLOCKER_ALERT ({message}, {task}, {milestone}); never a shell string. */
   notify?: string[];
   workspace?: WorkspaceSpec;
+  /** The git remote the milestone branch is pushed to after each merge, and base fetched from. */
+  remote?: string;
+  pr?: PullRequestSpec;
+}
+
+/** How `cairn land --pr` opens a pull request. */
+export interface PullRequestSpec {
+  /** Argument array with {base}, {branch}, {title}, {body_file}, {milestone}, {remote}. */
+  command?: string[];
 }
 
 export type LoadResult<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };

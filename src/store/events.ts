@@ -84,6 +84,8 @@ export type CairnEvent =
     }
   | { type: 'task.merged'; milestone: string; task: string; commit: string; head: string }
   | { type: 'milestone.landed'; milestone: string; commit: string }
+  /** `cairn land --pr` opened a pull request instead of merging locally. */
+  | { type: 'milestone.pr'; milestone: string; url: string; branch: string; head: string }
   /** Someone committed by hand on a task branch (journaled by Cairn's post-commit hook). */
   | {
       type: 'commit.recorded';

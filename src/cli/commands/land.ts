@@ -4,11 +4,20 @@ import { printJson } from '../output.js';
 import { interruptOnSignals } from './run.js';
 
 /** `cairn land`: integration, then the no-fast-forward merge into base. */
-export default async function land(milestone: string, options: { json?: boolean }): Promise<number> {
+export default async function land(
+  milestone: string,
+  options: { json?: boolean; pr?: boolean },
+): Promise<number> {
   const reporter = createConsoleReporter();
   const interrupt = interruptOnSignals(reporter);
   try {
-    const result = await landMilestone({ cwd: process.cwd(), milestone, reporter, signal: interrupt.signal });
+    const result = await landMilestone({
+      cwd: process.cwd(),
+      milestone,
+      reporter,
+      signal: interrupt.signal,
+      pr: options.pr === true,
+    });
     if (options.json) {
       printJson(result);
       return 0;
@@ -16,6 +25,12 @@ export default async function land(milestone: string, options: { json?: boolean 
     if (result.alreadyLanded) {
       process.stdout.write(
         `Milestone ${result.milestone} already landed on ${result.base} (${result.commit.slice(0, 12)}); nothing to do.\n`,
+      );
+      return 0;
+    }
+    if (result.pullRequest) {
+      process.stdout.write(
+        `Opened a pull request for milestone ${result.milestone}: ${result.pullRequest}\n`,
       );
       return 0;
     }

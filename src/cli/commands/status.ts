@@ -40,6 +40,7 @@ export function renderStatus(status: MilestoneStatus & { coordination?: Coordina
   return [
     `Milestone ${milestone.id}: ${milestone.title}`,
     `  branch ${milestone.branch} · ${milestone.state} · ${done}/${tasks.length} tasks done`,
+    ...(milestone.pull_request ? [`  pull request: ${milestone.pull_request}`] : []),
     ...runLines(milestone.run),
     ...(status.agents ?? []).map((health) => `  ${agentHealthLine(health)}`),
     ...coordinationLines(status.coordination),
