@@ -86,27 +86,35 @@ export function App(props: AppProps): ReactNode {
     0,
     tasks.findIndex((t) => t.id === selectedId),
   );
-  const task = tasks[selected];
+  // Keys can arrive faster than renders: the handler reads and moves these, not stale state.
+  const current = useRef({ selected, mode });
+  current.current = { selected, mode };
+  const switchTo = (next: Mode) => {
+    current.current.mode = next;
+    setMode(next);
+  };
 
   const act = (action: WatchAction, id: string) => {
-    setMode({ kind: 'busy', action, task: id });
+    switchTo({ kind: 'busy', action, task: id });
     source
       .act(action, id)
       .then((outcome) => setMessage(outcome))
       .catch((failure: Error) => setMessage(`${action} failed: ${failure.message}`))
       .finally(() => {
-        setMode({ kind: 'dashboard' });
+        switchTo({ kind: 'dashboard' });
         refresh();
       });
   };
 
   useInput((input: string, key: Key) => {
-    if (mode.kind === 'busy') return;
-    if (mode.kind === 'confirm') {
-      if (input === 'y' || input === 'Y') act(mode.action, mode.task);
+    const { mode: now, selected: at } = current.current;
+    const task = tasks[at];
+    if (now.kind === 'busy') return;
+    if (now.kind === 'confirm') {
+      if (input === 'y' || input === 'Y') act(now.action, now.task);
       else {
-        setMode({ kind: 'dashboard' });
-        setMessage(`${mode.action} cancelled`);
+        switchTo({ kind: 'dashboard' });
+        setMessage(`${now.action} cancelled`);
       }
       return;
     }
@@ -115,12 +123,12 @@ export function App(props: AppProps): ReactNode {
       exit();
       return;
     }
-    if (key.escape && mode.kind === 'log') return setMode({ kind: 'dashboard' });
+    if (key.escape && now.kind === 'log') return switchTo({ kind: 'dashboard' });
     if (key.return && task) {
-      return setMode(mode.kind === 'log' ? { kind: 'dashboard' } : { kind: 'log', task: task.id });
+      return switchTo(now.kind === 'log' ? { kind: 'dashboard' } : { kind: 'log', task: task.id });
     }
     const action = ACTION_KEYS[input];
-    if (action && task) return setMode({ kind: 'confirm', action, task: task.id });
+    if (action && task) return switchTo({ kind: 'confirm', action, task: task.id });
     if (!snapshot || tasks.length === 0) return;
     const { perLine } = layoutOf(snapshot, size);
     const step = key.leftArrow
@@ -133,9 +141,10 @@ export function App(props: AppProps): ReactNode {
             ? perLine
             : 0;
     if (step === 0) return;
-    const next = Math.min(tasks.length - 1, Math.max(0, selected + step));
+    const next = Math.min(tasks.length - 1, Math.max(0, at + step));
+    current.current.selected = next;
     setSelectedId(tasks[next]!.id);
-    if (mode.kind === 'log') setMode({ kind: 'log', task: tasks[next]!.id });
+    if (now.kind === 'log') switchTo({ kind: 'log', task: tasks[next]!.id });
   });
 
   if (!snapshot) return h(Text, {}, error ? `cannot read the state: ${error}` : 'reading the state…');

@@ -21,11 +21,3 @@ export const STATE_LOOK: Record<TaskState, StateLook> = {
 export function lookOf(state: string): StateLook {
   return STATE_LOOK[state as TaskState] ?? { symbol: '?', color: 'magenta', label: state };
 }
-
-/** Which manual actions a state allows (engine/manual.ts decides; this only guides the keys). */
-export const ACTIONS_BY_STATE: Record<string, string[]> = {
-  failed: ['retry', 'skip'],
-  blocked: ['retry', 'skip', 'unblock'],
-  pending: ['skip'],
-  ready: ['skip'],
-};
