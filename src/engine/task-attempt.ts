@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildPrompt } from '../agents/prompt.js';
 import { expandCommand } from '../agents/profiles.js';
 import { runSupervised, type ProcessEnd } from '../agents/host.js';
+import { tryGit } from '../git/git.js';
 import { isAncestor } from '../git/refs.js';
 import { commitAll, commitStaged, stageAll } from '../git/commit.js';
 import { readWorktreeHead } from '../git/worktree-head.js';
@@ -199,8 +200,19 @@ export async function runTaskAttempt(
     '100%',
     [...committed, ...staged],
   );
+  // Progressive and checkpoint commits may have taken the agent's last change already: an empty
+  // final commit still marks the work finished (Progress: 100%), as a resumed run looks for.
+  const finalEmpty =
+    staged.length === 0 &&
+    where.head !== undefined &&
+    where.head !== start &&
+    task.commit !== undefined &&
+    task.commit !== 'atomic' &&
+    (await lastProgress(dir)) !== '100%';
   const head =
-    staged.length > 0 ? await commitStaged(dir, message, context.commitEnv) : (where.head ?? start);
+    staged.length > 0 || finalEmpty
+      ? await commitStaged(dir, message, context.commitEnv, { allowEmpty: finalEmpty })
+      : (where.head ?? start);
   if (head === start && (await isAncestor(dir, head, milestoneHead))) {
     return failed(`agent ${profile.name} exited 0 but changed nothing`, 0);
   }
@@ -231,6 +243,12 @@ export function runAcceptance(
     signal: context.signal,
     label,
   });
+}
+
+/** The `Progress:` trailer of the worktree's last commit ('' without one). */
+async function lastProgress(dir: string): Promise<string> {
+  const result = await tryGit(dir, ['log', '-1', '--format=%(trailers:key=Progress,valueonly,separator=)']);
+  return result.code === 0 ? result.stdout.trim() : '';
 }
 
 /** The first lines of a multi-line error, joined, so a reason keeps git's own words. */

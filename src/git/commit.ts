@@ -27,10 +27,20 @@ export async function commitStaged(
   worktree: string,
   message: string,
   env?: NodeJS.ProcessEnv,
+  options: { allowEmpty?: boolean } = {},
 ): Promise<string> {
   const out = await git(
     worktree,
-    ['-c', 'core.abbrev=40', 'commit', '--no-verify', '--no-status', '-F', '-'],
+    [
+      '-c',
+      'core.abbrev=40',
+      'commit',
+      '--no-verify',
+      '--no-status',
+      ...(options.allowEmpty ? ['--allow-empty'] : []),
+      '-F',
+      '-',
+    ],
     {
       input: message,
       ...(env ? { env } : {}),

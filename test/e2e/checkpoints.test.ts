@@ -36,9 +36,10 @@ describe('checkpoints and cairn resume --explain', () => {
     const result = await runExpecting(scenario.root, ['resume', '001', '--explain', '--json'], 0);
     const explained = JSON.parse(result.stdout) as ExplainJson;
     const merged = explained.candidates.filter((candidate) => candidate.reason === 'task-merged');
-    // The first merge is captured at once; later ones inside the gap fold into one taken at the end.
-    expect(merged.length).toBeGreaterThanOrEqual(2);
-    expect(merged.map((candidate) => candidate.tasks_done)).toEqual(expect.arrayContaining([1, 3]));
+    // The first merge is captured at once; later ones inside the gap fold into one taken at the end
+    // (on a slow machine the first capture may already see later merges: then there is one).
+    expect(merged.length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...merged.map((candidate) => candidate.tasks_done))).toBe(3);
     for (const candidate of explained.candidates) {
       expect(['excellent', 'good', 'acceptable', 'poor']).toContain(candidate.score.band);
       expect(candidate.heads_valid).toBe(true);

@@ -136,6 +136,23 @@ describe('commit strategies', () => {
     expect(counts).toEqual([...counts].sort());
   });
 
+  it('ends with a Progress: 100% commit even when a checkpoint took the last change', async () => {
+    const s = setupScenario({
+      spec: {
+        title: 'Taken',
+        tasks: [{ id: 'quick', commit: 'checkpoint', commit_every: '200ms' } as never],
+      },
+      agentBody: [WAIT_FOR_COMMIT_OF, 'echo only > only.ts', 'committed only.ts'].join('\n'),
+    });
+    expect((await cairn(s.root, ['run', '001'])).code).toBe(0);
+    const commits = history(s.root, 'quick');
+    expect(commits.at(-2)!.subject).toMatch(/work-in-progress checkpoint 1/);
+    expect(commits.at(-1)).toEqual({ subject: 'feat(milestone-001): Task quick', progress: '100%' });
+    expect(
+      git(s.root, ['diff-tree', '--no-commit-id', '--name-only', '-r', 'feature/milestone-001-quick']),
+    ).toBe('');
+  });
+
   it('rejects an unknown strategy with file:line and a hint (exit 2)', async () => {
     const s = setupScenario({
       spec: { title: 'Bad', tasks: [{ id: 'a', commit: 'sometimes' } as never] },
