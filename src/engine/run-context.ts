@@ -2,6 +2,7 @@ import type { RepoPaths } from '../git/repo.js';
 import type { AgentProfile } from '../agents/profiles.js';
 import type { BackoffSpec, CairnConfig, MilestoneSpec, TaskSpec } from '../spec/types.js';
 import type { Store } from '../store/types.js';
+import type { WorkspaceRuntime } from './workspace/runtime.js';
 
 /** Everything one run of one milestone needs, built once by `prepareRun`. */
 export interface RunContext {
@@ -16,6 +17,8 @@ export interface RunContext {
   commitEnv: NodeJS.ProcessEnv;
   graceMs: number;
   signal: AbortSignal;
+  /** Setup, cache, copied files and ports of new worktrees; undefined when `workspace:` asks for none. */
+  workspace?: WorkspaceRuntime;
 }
 
 export function agentNameOf(context: Pick<RunContext, 'config'>, task: TaskSpec): string {

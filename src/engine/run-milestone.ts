@@ -3,7 +3,7 @@ import { commitIdentityEnv } from '../git/identity.js';
 import { ensureBranch } from '../git/refs.js';
 import { resolveRepo } from '../git/repo.js';
 import { openCoordination } from '../bus/coordination.js';
-import { slugify, keptApart } from '../spec/index.js';
+import { slugify, keptApart, resolveWorkspace } from '../spec/index.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
 import type { TaskRow } from '../store/types.js';
 import { InputError } from '../shared/errors.js';
@@ -23,6 +23,8 @@ import { runLoop } from './run-loop.js';
 import { sampleSystem } from './health.js';
 import { createCheckpointer } from './checkpoints/checkpointer.js';
 import { progressJournal } from './progress.js';
+import { checkWorkspace } from './workspace/check-workspace.js';
+import { createWorkspaceRuntime } from './workspace/runtime.js';
 import { createPusher } from './remote.js';
 
 export interface RunOptions {
@@ -55,6 +57,8 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
   const loaded = loadMilestone(repo.root, options.milestone, options.cwd);
   const { spec, config, profiles } = loaded;
   await preflight(repo.root, spec, profilesInUse(spec, profiles, config.defaults.agent));
+  const workspace = resolveWorkspace(spec.workspace, config.workspace);
+  await checkWorkspace(repo.root, workspace, spec.file);
   const store = openStore(repo);
   const run = newRunId();
   try {
@@ -104,6 +108,13 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         graceMs: options.graceMs ?? 5_000,
         signal: options.signal,
       };
+      const runtime = createWorkspaceRuntime({
+        settings: workspace,
+        root: repo.root,
+        stateDir: repo.stateDir,
+        notice: (message) => options.reporter.onNotice(message),
+      });
+      if (runtime) context.workspace = runtime;
       const checkpoints = createCheckpointer({
         repo,
         store,

@@ -15,11 +15,13 @@ import type { AttemptHooks, AttemptResult } from './attempt-types.js';
 import { summarizeDependencies } from './dependency-summary.js';
 import { taskEnv } from './task-env.js';
 import { readPromptContext } from './prompt-context.js';
-import { describeEnd, runChecks } from './checks.js';
+import { describeEnd, runChecks, type CheckResult } from './checks.js';
 import { taskCommitMessage } from './messages.js';
 import { startWipCommits } from './wip-commits.js';
 import { attemptLog, taskBranch, taskWorktree } from './names.js';
 import { dependentsIn, profileNamed, settingsFor, type RunContext } from './run-context.js';
+import { prepareWorkspace } from './workspace/prepare.js';
+import { holdingPorts } from './workspace/task-ports.js';
 
 /** Deleted paths outside the task's declared scope; no scope declared means no limit. */
 function deletionsOutsideScope(task: TaskSpec, changes: FileChange[]): string[] {
@@ -153,8 +155,49 @@ async function runAgent(
   );
 }
 
-/** One attempt of one task, from worktree to checked commit. */
+/** The setup phase: a new worktree made ready (copied files, cache or setup commands) before the agent. */
+async function runSetup(
+  context: RunContext,
+  task: TaskSpec,
+  attempt: number,
+  dir: string,
+  agent: string,
+): Promise<AttemptResult | undefined> {
+  if (!context.workspace) return undefined;
+  const result = await prepareWorkspace({
+    runtime: context.workspace,
+    task: task.id,
+    dir,
+    env: taskEnv(context, task, attempt, agent),
+    logFile: attemptLog(context.repo.stateDir, context.run, task.id, attempt),
+    graceMs: context.graceMs,
+    signal: context.signal,
+  }).catch((error: unknown) => ({
+    ok: false as const,
+    aborted: false,
+    reason: `setup failed: ${firstLines(error instanceof Error ? error.message : String(error))}`,
+  }));
+  if (result.ok) return undefined;
+  return result.aborted ? { outcome: 'interrupted', reason: result.reason } : failed(result.reason);
+}
+
+/** One attempt of one task, from worktree to checked commit, holding the task's ports throughout. */
 export async function runTaskAttempt(
+  context: RunContext,
+  task: TaskSpec,
+  attempt: number,
+  milestoneHead: string,
+  hooks: AttemptHooks,
+): Promise<AttemptResult> {
+  const result = await holdingPorts(context.workspace, task.id, context.signal, () =>
+    attemptWithPorts(context, task, attempt, milestoneHead, hooks),
+  );
+  return result === 'interrupted'
+    ? { outcome: 'interrupted', reason: 'the run was interrupted while the task waited for ports' }
+    : result;
+}
+
+async function attemptWithPorts(
   context: RunContext,
   task: TaskSpec,
   attempt: number,
@@ -163,6 +206,8 @@ export async function runTaskAttempt(
 ): Promise<AttemptResult> {
   const profile = profileNamed(context, hooks.agent);
   const { dir, branch, start, kept } = await prepareWorktree(context, task, milestoneHead, hooks);
+  const setupFailed = await runSetup(context, task, attempt, dir, hooks.agent);
+  if (setupFailed) return setupFailed;
   if (hooks.start !== 'check-only') {
     const ended = await runAgent(context, task, attempt, dir, hooks, kept);
     if (ended) return ended;
@@ -224,8 +269,24 @@ export async function runTaskAttempt(
     : { ...failed(checks.reason), head };
 }
 
-/** The task's acceptance commands in its worktree, with the attempt's environment and log. */
-export function runAcceptance(
+/** The task's acceptance commands in its worktree, with the attempt's environment, ports and log. */
+export async function runAcceptance(
+  context: RunContext,
+  task: TaskSpec,
+  attempt: number,
+  agent: string,
+  dir: string,
+  label: string,
+): Promise<CheckResult> {
+  const result = await holdingPorts(context.workspace, task.id, context.signal, () =>
+    checkAcceptance(context, task, attempt, agent, dir, label),
+  );
+  return result === 'interrupted'
+    ? { ok: false, aborted: true, reason: 'the run was interrupted while the task waited for ports' }
+    : result;
+}
+
+function checkAcceptance(
   context: RunContext,
   task: TaskSpec,
   attempt: number,

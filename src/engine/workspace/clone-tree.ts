@@ -1,0 +1,45 @@
+import { constants } from 'node:fs';
+import { cp, lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { runProcess } from '../../shared/process.js';
+
+/**
+ * Copies a file or directory tree so that the copy is independent of the original: a
+ * copy-on-write clone where the filesystem can (btrfs, XFS, APFS…), a plain copy otherwise.
+ * Never hardlinks or symlinks: an agent changing a file in its worktree must not change it in
+ * another worktree or in the cache. `dst` must not exist.
+ */
+export async function cloneTree(src: string, dst: string): Promise<void> {
+  if (process.platform === 'linux') {
+    // GNU cp clones a whole tree in one process, far faster than a walk from here.
+    const result = await runProcess('cp', ['--reflink=auto', '-a', '--', src, dst], {
+      cwd: path.dirname(dst),
+    }).catch(() => undefined);
+    if (result?.code === 0) return;
+  }
+  await cp(src, dst, {
+    recursive: true,
+    force: false,
+    errorOnExist: true,
+    preserveTimestamps: true,
+    verbatimSymlinks: true,
+    mode: constants.COPYFILE_FICLONE,
+  });
+}
+
+/** Bytes a tree takes on disk, as `du` counts them (allocated blocks, each inode once). */
+export async function treeBytes(root: string): Promise<number> {
+  const seen = new Set<string>();
+  let total = 0;
+  const visit = async (file: string): Promise<void> => {
+    const stat = await lstat(file);
+    const id = `${stat.dev}:${stat.ino}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    total += stat.blocks * 512;
+    if (!stat.isDirectory()) return;
+    for (const name of await readdir(file)) await visit(path.join(file, name));
+  };
+  await visit(root).catch(() => undefined);
+  return total;
+}
