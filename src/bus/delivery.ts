@@ -87,7 +87,18 @@ export function takeMessages(
      WHERE milestone = ? AND recipient IN (${who.map(() => '?').join(', ')}) AND state = 'pending'
        AND deliver_after <= ?${types.length > 0 ? ` AND type IN (${types.map(() => '?').join(', ')})` : ''}
      ORDER BY priority DESC, id LIMIT ?`;
-  const rows = statement(db, sql).all(milestone, ...who, now, ...types, limit) as MessageRow[];
+  const args = [milestone, ...who, now, ...types, limit];
+  if ([...allowed.values()].every((left) => left === Number.POSITIVE_INFINITY)) {
+    // Every circuit closed (the usual case): take the batch in one statement.
+    const taken = statement(
+      db,
+      `UPDATE bus_messages SET state = 'delivered', attempts = attempts + 1,
+         lease_until = CASE WHEN class = 'best-effort' THEN NULL ELSE ? + coalesce(?, lease_ms) END
+       WHERE id IN (${sql.replace('SELECT *', 'SELECT id')}) RETURNING *`,
+    ).all(now, options.leaseMs ?? null, ...args) as MessageRow[];
+    return taken.sort((a, b) => b.priority - a.priority || a.id - b.id).map(toMessage);
+  }
+  const rows = statement(db, sql).all(...args) as MessageRow[];
   const lease = statement(
     db,
     `UPDATE bus_messages SET state = 'delivered', attempts = attempts + 1, lease_until = ? WHERE id = ?`,
@@ -104,10 +115,7 @@ export function takeMessages(
   return taken;
 }
 
-/** A successful ack closes its recipient's circuit (if it was tracked at all). */
-export function recordAck(db: Database.Database, milestone: string, recipient: string, now: number): void {
-  const breaker = loadBreaker(db, milestone, recipient);
-  if (breaker.state === 'closed' && breaker.failureTimes.length === 0) return;
-  record(breaker, true, now, RECIPIENT_BREAKER);
-  saveBreaker(db, milestone, recipient, breaker);
+/** A successful ack closes its recipient's circuit: a closed circuit is no row at all. */
+export function recordAck(db: Database.Database, milestone: string, recipient: string): void {
+  statement(db, 'DELETE FROM bus_breakers WHERE milestone = ? AND recipient = ?').run(milestone, recipient);
 }

@@ -56,13 +56,30 @@ export function createSqliteBus(db: Database.Database, options: SqliteBusOptions
       tx(() => takeMessages(db, milestone, me, receiveOptions, env)),
     ack: (milestone, me, id, effect) =>
       tx(() => {
-        const row = mine(db, milestone, me, id);
-        checkAckable(row);
-        effect?.();
         const now = env.now();
-        markAcked.run(now, id);
-        recordAck(db, milestone, row.recipient, now);
-        return toMessage({ ...row, state: 'acked', acked_at: now, lease_until: null });
+        // No RETURNING: on a single-row update it costs more than the update itself.
+        const { changes } = statement(
+          db,
+          `UPDATE bus_messages SET state = 'acked', acked_at = ?, lease_until = NULL
+           WHERE id = ? AND milestone = ? AND recipient IN (${me.map(() => '?').join(', ')})
+             AND state IN ('pending', 'delivered')`,
+        ).run(now, id, milestone, ...me);
+        if (changes === 0) {
+          // Say why: unknown, someone else's, already acked, dead.
+          checkAckable(mine(db, milestone, me, id));
+          throw unknownMessage(id, milestone);
+        }
+        effect?.();
+        const recipient =
+          me.length === 1
+            ? me[0]!
+            : (
+                statement(db, 'SELECT recipient FROM bus_messages WHERE id = ?').get(id) as {
+                  recipient: string;
+                }
+              ).recipient;
+        recordAck(db, milestone, recipient);
+        return { id, recipient, ackedAt: now };
       }),
     reply: (milestone, me, id, payload, type = 'REPLY') =>
       tx(() => {

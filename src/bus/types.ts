@@ -80,6 +80,12 @@ export interface ReceiveOptions {
   types?: string[];
 }
 
+export interface AckResult {
+  id: number;
+  recipient: string;
+  ackedAt: number;
+}
+
 export interface BusCounts {
   pending: number;
   delivered: number;
@@ -98,7 +104,7 @@ export interface Bus {
   send(input: SendInput, directory: Directory): SendResult;
   receive(milestone: string, me: string[], options?: ReceiveOptions): Message[];
   /** Acks a message; `effect` runs in the same transaction, so it is applied at most once. */
-  ack(milestone: string, me: string[], id: number, effect?: () => void): Message;
+  ack(milestone: string, me: string[], id: number, effect?: () => void): AckResult;
   /** Answers a request; after its deadline the reply is kept as `late` and `late` is true. */
   reply(
     milestone: string,

@@ -92,7 +92,7 @@ export async function ack(ids: string[], flags: SessionFlags & { set?: string[] 
         }
       }),
     );
-    if (flags.json) printJson(acked.map(messageJson));
+    if (flags.json) printJson(acked.map((a) => ({ ...a, ackedAt: new Date(a.ackedAt).toISOString() })));
     else process.stdout.write(`acked #${acked.map((m) => m.id).join(', #')}\n`);
     return 0;
   });
