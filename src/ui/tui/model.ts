@@ -47,7 +47,7 @@ export interface WatchSnapshot {
   /** The journal does not know the milestone yet: no run has started it. */
   waiting: boolean;
   state: string;
-  run: { id: string; live: boolean; level: string; score: number | null } | null;
+  run: { id: string; state: string; live: boolean; level: string; score: number | null } | null;
   overall: number | null;
   confidence: number | null;
   tasks: WatchTask[];

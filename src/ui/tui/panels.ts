@@ -18,12 +18,16 @@ export function panel(title: string, width: number | undefined, lines: ReactNode
 const line = (text: string, props: Record<string, unknown> = {}) =>
   h(Text, { wrap: 'truncate-end', ...props }, text);
 
+/** A run the journal says is running but whose process is gone died without ending it. */
+const runState = (run: NonNullable<WatchSnapshot['run']>) =>
+  run.live ? 'live' : run.state === 'running' ? 'stopped (its process is gone)' : run.state;
+
 export function header(snapshot: WatchSnapshot, intervalMs: number): ReactNode {
   const run = snapshot.run;
   const runText = snapshot.waiting
     ? `waiting for a run (checking every ${duration(intervalMs / 1000)})`
     : run
-      ? `run ${run.id} ${run.live ? 'live' : 'not running'} · level ${run.level}${run.score === null ? '' : ` · health ${run.score}`}`
+      ? `run ${run.id} ${runState(run)} · level ${run.level}${run.score === null ? '' : ` · health ${run.score}`}`
       : 'no run yet';
   const done = snapshot.tasks.filter((t) => t.state === 'done').length;
   const i = snapshot.insights;
@@ -49,6 +53,13 @@ export function header(snapshot: WatchSnapshot, intervalMs: number): ReactNode {
       ` ${percent(snapshot.overall)}${trend}${confidence}${eta} · ${done}/${snapshot.tasks.length} tasks done`,
     ),
   );
+}
+
+/** Which matrix lines show when not all fit: ` (lines 3-4 of 9)`. */
+function clipped(tasks: number, first: number, layout: Layout): string {
+  const total = Math.ceil(tasks / layout.perLine);
+  if (total <= layout.matrixLines) return '';
+  return ` (lines ${first + 1}-${first + layout.matrixLines} of ${total})`;
 }
 
 function cell(task: WatchTask, selected: boolean, width: number): ReactNode {
@@ -84,7 +95,7 @@ export function matrix(snapshot: WatchSnapshot, selected: number, layout: Layout
   return h(
     Box,
     { borderStyle: 'round', flexDirection: 'column', paddingX: 1 },
-    line(`Tasks  ${legend}`, { dimColor: true }),
+    line(`Tasks${clipped(snapshot.tasks.length, first, layout)}  ${legend}`, { dimColor: true }),
     ...rows,
   );
 }

@@ -92,7 +92,7 @@ export function readSnapshot(
     title: row.title,
     waiting: false,
     state: row.state,
-    run: latest ? { id: latest.id, live, level: run!.level, score: run!.score } : null,
+    run: latest ? { id: latest.id, state: latest.state, live, level: run!.level, score: run!.score } : null,
     overall: report?.overall ?? null,
     confidence: report?.confidence ?? null,
     tasks,

@@ -16,7 +16,7 @@ export function sampleSnapshot(overrides: Partial<WatchSnapshot> = {}): WatchSna
     title: 'Auth',
     waiting: false,
     state: 'running',
-    run: { id: 'run-1', live: true, level: 'full', score: 100 },
+    run: { id: 'run-1', state: 'running', live: true, level: 'full', score: 100 },
     overall: 0.4,
     confidence: 0.7,
     tasks: [
