@@ -98,6 +98,8 @@ describe.skipIf(!browserAvailable())('cairn serve: the live dashboard in a brows
         /The run ended/.test((await page.locator('.banner').first().textContent()) ?? ''),
       );
       expect(await page.evaluate(() => (globalThis as unknown as { __mark?: number }).__mark)).toBe(1);
+      // The journal did not exist when the page opened: its first events still reached the page.
+      await expect.poll(() => page.locator('#activity').textContent()).toContain('planned 3 tasks');
       expect(await page.locator('[data-milestone-state]').textContent()).toBe('failed');
       await page.screenshot({ path: screenshotPath('serve-milestone'), fullPage: true });
     } finally {

@@ -71,8 +71,9 @@ export function createHub(options: HubOptions): Hub {
       );
     }
     journal = openJournalWatch(file);
-    seq = journal.lastSeq();
-    version = journal.version();
+    // A database that appeared while pages were open: they are sent every event from the first.
+    seq = rooms.size + lists.size > 0 ? 0 : journal.lastSeq();
+    version = -1;
   }
 
   function snapshotOf(id: string): MilestoneView {
