@@ -296,7 +296,7 @@ export function createProgram(): Command {
     .option('--once', 'print one snapshot and exit (also the behaviour when stdout is not a terminal)')
     .addHelpText(
       'after',
-      `${examples(['cairn watch 001', 'cairn watch 001 --interval 500ms', 'cairn watch 001 --once'])}\nKeys: arrows select a task, Enter shows its log, r retry, s skip, u unblock (each asks y/n), q quits.\nIt reads the state database only; a milestone no run has started yet is watched until one does.\n`,
+      `${examples(['cairn watch 001', 'cairn watch 001 --interval 500ms', 'cairn watch 001 --once'])}\nKeys: arrows select a task, Enter shows its log, r retry, s skip, u unblock (each asks y/n), q quits.\nReading never blocks a run; a milestone no run has started yet is watched until one does.\n`,
     )
     .action(lazy(() => import('./commands/watch.js')));
 
