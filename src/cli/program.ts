@@ -115,6 +115,19 @@ export function createProgram(): Command {
     .action(lazy(() => import('./commands/progress.js')));
 
   program
+    .command('perf')
+    .description(
+      'where a milestone\u2019s time went: queue, setup, agent, commit, acceptance, merge wait, merge; the bottleneck and what to do',
+    )
+    .argument('<milestone>', 'milestone id, id-slug or spec file')
+    .option('--json', 'print { milestone, phases, profiles, bottleneck, recommendations }')
+    .addHelpText(
+      'after',
+      `${examples(['cairn perf 001', 'cairn perf 001 --json'])}\nEvery attempt journals its phase times; each recommendation names its rule and numbers.\n`,
+    )
+    .action(lazy(() => import('./commands/perf.js')));
+
+  program
     .command('report')
     .description('a milestone report: Markdown for a pull request, JSON, or standalone HTML with charts')
     .argument('<milestone>', 'milestone id, id-slug or spec file')

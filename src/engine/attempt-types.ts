@@ -1,9 +1,18 @@
 import type { TaskSpec } from '../spec/types.js';
 
-export type AttemptResult =
+/** Milliseconds an attempt spent in each phase it reached (for `cairn perf`). */
+export interface AttemptPhases {
+  setup?: number;
+  agent?: number;
+  commit?: number;
+  acceptance?: number;
+}
+
+export type AttemptResult = (
   | { outcome: 'succeeded'; head: string }
   | { outcome: 'failed'; reason: string; exitCode: number | null; signal: string | null; head?: string }
-  | { outcome: 'interrupted'; reason: string; head?: string };
+  | { outcome: 'interrupted'; reason: string; head?: string }
+) & { phases?: AttemptPhases };
 
 /**
  * How an attempt begins: `fresh` discards what an earlier failed attempt left uncommitted;

@@ -115,7 +115,10 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     );
   const readyEvents = (ids: string[]): CairnEvent[] =>
     ids.map((task) => ({ type: 'task.state', milestone, task, state: 'ready' }));
+  // When each task last became ready (or its previous attempt ended): its queue wait starts there.
+  const waitingSince = new Map<string, number>();
   const reportReady = (ids: string[]) => {
+    for (const id of ids) waitingSince.set(id, clock.now());
     for (const id of ids) {
       states.set(id, 'ready');
       reporter.onTaskState({ task: id, state: 'ready', agent: agentOf(id), attempt: attempts.get(id) ?? 0 });
@@ -140,10 +143,20 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     }
   };
 
-  const enqueueMerge = (task: TaskSpec, head: string): Promise<MergeResult> => {
-    const result = mergeQueue.then(() => executor.merge(task, head));
+  const enqueueMerge = (task: TaskSpec, head: string) => {
+    const queued = clock.now();
+    const timing = { waitMs: 0, mergeMs: 0 };
+    const result = mergeQueue.then(async () => {
+      const started = clock.now();
+      timing.waitMs = Math.round(started - queued);
+      try {
+        return await executor.merge(task, head);
+      } finally {
+        timing.mergeMs = Math.round(clock.now() - started);
+      }
+    });
     mergeQueue = result.catch(() => undefined);
-    return result;
+    return result.then((merged) => ({ merged, timing }));
   };
 
   const mergeAndFinish = async (task: TaskSpec, head: string, carried: CairnEvent[] = []) => {
@@ -152,13 +165,21 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       task.id,
       'merging',
     );
-    const merged = await enqueueMerge(task, head);
+    const { merged, timing } = await enqueueMerge(task, head);
     if (merged.kind === 'merged') {
       // The merge and the tasks it releases are one transaction: fewer commits on the hot path.
       const released = schedule.finish(task.id);
       journal(
         [
-          { type: 'task.merged', milestone, task: task.id, commit: merged.commit, head: merged.head },
+          {
+            type: 'task.merged',
+            milestone,
+            task: task.id,
+            commit: merged.commit,
+            head: merged.head,
+            mergeWaitMs: timing.waitMs,
+            mergeMs: timing.mergeMs,
+          },
           ...readyEvents(released),
         ],
         task.id,
@@ -195,8 +216,21 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
         attempts.set(task.id, attempt);
         currentAgent.set(task.id, agent);
         const logFile = executor.logFile(task, attempt);
+        const since = waitingSince.get(task.id);
+        const queuedMs = since === undefined ? undefined : Math.round(clock.now() - since);
         journal(
-          [{ type: 'attempt.started', milestone, task: task.id, run: options.run, attempt, agent, logFile }],
+          [
+            {
+              type: 'attempt.started',
+              milestone,
+              task: task.id,
+              run: options.run,
+              attempt,
+              agent,
+              logFile,
+              ...(queuedMs === undefined ? {} : { queuedMs }),
+            },
+          ],
           task.id,
           'running',
         );
@@ -204,6 +238,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       },
       // A success is journaled with the move to the merge queue that follows it at once.
       end: (attempt, result) => {
+        waitingSince.set(task.id, clock.now());
         const event = attemptEnded(milestone, task.id, attempt, result);
         health.recordAttempt(result);
         if (result.outcome === 'succeeded') carried.push(event);
@@ -285,7 +320,14 @@ function isReadyNow(task: TaskSpec, states: Map<string, TaskState>): boolean {
 }
 
 function attemptEnded(milestone: string, task: string, attempt: number, result: AttemptResult): CairnEvent {
-  const base = { type: 'attempt.ended' as const, milestone, task, attempt, outcome: result.outcome };
+  const base = {
+    type: 'attempt.ended' as const,
+    milestone,
+    task,
+    attempt,
+    outcome: result.outcome,
+    ...(result.phases ? { phases: { ...result.phases } } : {}),
+  };
   if (result.outcome === 'succeeded') return { ...base, exitCode: 0, signal: null, head: result.head };
   if (result.outcome === 'interrupted')
     return { ...base, exitCode: null, signal: null, reason: result.reason };

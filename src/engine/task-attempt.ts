@@ -11,7 +11,7 @@ import { readStatus, diffNames, type FileChange } from '../git/status.js';
 import { openBranchWorktree } from '../git/worktree.js';
 import { DEFAULT_COMMIT_EVERY_MS, matchesAnyGlob } from '../spec/index.js';
 import type { TaskSpec } from '../spec/types.js';
-import type { AttemptHooks, AttemptResult } from './attempt-types.js';
+import type { AttemptHooks, AttemptPhases, AttemptResult } from './attempt-types.js';
 import { summarizeDependencies } from './dependency-summary.js';
 import { taskEnv } from './task-env.js';
 import { readPromptContext } from './prompt-context.js';
@@ -204,12 +204,33 @@ async function attemptWithPorts(
   milestoneHead: string,
   hooks: AttemptHooks,
 ): Promise<AttemptResult> {
+  const phases: AttemptPhases = {};
+  let mark = performance.now();
+  const lap = (phase: keyof AttemptPhases) => {
+    const now = performance.now();
+    phases[phase] = Math.round(now - mark);
+    mark = now;
+  };
+  const result = await attemptPhases(context, task, attempt, milestoneHead, hooks, lap);
+  return { ...result, phases };
+}
+
+async function attemptPhases(
+  context: RunContext,
+  task: TaskSpec,
+  attempt: number,
+  milestoneHead: string,
+  hooks: AttemptHooks,
+  lap: (phase: keyof AttemptPhases) => void,
+): Promise<AttemptResult> {
   const profile = profileNamed(context, hooks.agent);
   const { dir, branch, start, kept } = await prepareWorktree(context, task, milestoneHead, hooks);
   const setupFailed = await runSetup(context, task, attempt, dir, hooks.agent);
+  lap('setup');
   if (setupFailed) return setupFailed;
   if (hooks.start !== 'check-only') {
     const ended = await runAgent(context, task, attempt, dir, hooks, kept);
+    lap('agent');
     if (ended) return ended;
   }
 
@@ -261,8 +282,10 @@ async function attemptWithPorts(
   if (head === start && (await isAncestor(dir, head, milestoneHead))) {
     return failed(`agent ${profile.name} exited 0 but changed nothing`, 0);
   }
+  lap('commit');
   hooks.onCommitted(head);
   const checks = await runAcceptance(context, task, attempt, hooks.agent, dir, 'acceptance');
+  lap('acceptance');
   if (checks.ok) return { outcome: 'succeeded', head };
   return checks.aborted
     ? { outcome: 'interrupted', reason: checks.reason, head }

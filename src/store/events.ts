@@ -67,6 +67,8 @@ export type CairnEvent =
       attempt: number;
       agent: string;
       logFile: string;
+      /** Milliseconds since the task became ready (or since its previous attempt ended). */
+      queuedMs?: number;
     }
   | { type: 'attempt.pid'; milestone: string; task: string; attempt: number; pid: number }
   /** The agent's work is committed at `head`; acceptance runs next. */
@@ -81,8 +83,19 @@ export type CairnEvent =
       signal: string | null;
       reason?: string;
       head?: string;
+      /** Milliseconds in each phase the attempt reached: setup, agent, commit, acceptance. */
+      phases?: Record<string, number>;
     }
-  | { type: 'task.merged'; milestone: string; task: string; commit: string; head: string }
+  | {
+      type: 'task.merged';
+      milestone: string;
+      task: string;
+      commit: string;
+      head: string;
+      /** Milliseconds waiting for the merge queue, then merging (with any rebase and re-check). */
+      mergeWaitMs?: number;
+      mergeMs?: number;
+    }
   | { type: 'milestone.landed'; milestone: string; commit: string }
   /** `cairn land --pr` opened a pull request instead of merging locally. */
   | { type: 'milestone.pr'; milestone: string; url: string; branch: string; head: string }
