@@ -186,6 +186,11 @@ describe.skipIf(!browserAvailable())('cairn serve: the live dashboard in a brows
     expect((await raw(port, `/api/milestones?token=${token}`)).status).toBe(200);
   });
 
+  it('says so when the milestone in the address does not exist', async () => {
+    await page.goto(`${served.url}#/m/999`);
+    await expect.poll(() => page.locator('.banner').first().textContent()).toMatch(/999/);
+  });
+
   it('exits 2 with a hint when the port is taken', async () => {
     const second = await cairn(scenario.root, ['serve', '--port', String(served.port)]);
     expect(second.code).toBe(2);

@@ -1,4 +1,4 @@
-import { post, stream } from '../api.js';
+import { getJson, post, stream } from '../api.js';
 import { burnUp, commitBars, dimensions, trend } from '../charts.js';
 import { confirmAction } from '../confirm.js';
 import { createDag } from '../dag.js';
@@ -258,7 +258,15 @@ export function renderMilestone(main: HTMLElement, id: string, setConn: (text: s
         fill(slots.jobs, jobsList([...jobs.values()]));
       },
     },
-    setConn,
+    (state) => {
+      setConn(state);
+      // A stream refused before any snapshot: say why (an unknown milestone, a damaged database).
+      if (state === 'disconnected' && !view) {
+        getJson(`/api/m/${encodeURIComponent(id)}`).catch((error: Error) => {
+          slots.banner.textContent = error.message;
+        });
+      }
+    },
   );
   fill(slots.jobs, h('p', { class: 'muted' }, 'None yet.'));
   return () => {
