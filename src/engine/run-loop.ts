@@ -2,7 +2,7 @@ import { rankByCriticality } from '../spec/index.js';
 import type { TaskSpec } from '../spec/types.js';
 import type { CairnEvent, TaskState } from '../store/events.js';
 import type { Store } from '../store/types.js';
-import type { AttemptResult, MergeResult, TaskExecutor } from './attempt-types.js';
+import type { AttemptResult, TaskExecutor } from './attempt-types.js';
 import { runAttempts } from './attempt-sequence.js';
 import type { BackoffPolicy } from './backoff.js';
 import { DEFAULT_BREAKER, type Breaker, type BreakerPolicy } from './circuit-breaker.js';
