@@ -38,6 +38,7 @@ export async function prepareWorkspace(options: PrepareOptions): Promise<CheckRe
     appendFileSync(logFile, '\n[cairn] setup: already done in this worktree\n');
     return { ok: true };
   }
+  const started = performance.now();
   appendFileSync(logFile, '\n[cairn] setup: preparing the worktree\n');
   for (const file of settings.copy) {
     try {
@@ -55,7 +56,10 @@ export async function prepareWorkspace(options: PrepareOptions): Promise<CheckRe
     }
   }
   const result = settings.setup.length > 0 ? await setUp(options) : ({ ok: true } as const);
-  if (result.ok && marker) writeFileSync(marker, fingerprint);
+  if (!result.ok) return result;
+  if (marker) writeFileSync(marker, fingerprint);
+  // Waits for another worktree's setup of the same cache keys count: this is when the agent can start.
+  appendFileSync(logFile, `[cairn] setup: ready in ${Math.round(performance.now() - started)} ms\n`);
   return result;
 }
 
@@ -64,7 +68,9 @@ async function setUp(options: PrepareOptions): Promise<CheckResult> {
   const { settings } = runtime;
   const keys = await Promise.all(settings.cache.map((entry) => cacheKey(dir, entry, settings.setup)));
   keys.forEach((key) => runtime.keysInUse.add(key));
-  // Worktrees with the same keys take turns: the second finds what the first stored.
+  // Hits restore side by side; on a miss, worktrees with the same keys take turns, so the
+  // second finds what the first stored instead of running setup too.
+  if (keys.length > 0 && (await restoreAll(options, keys))) return { ok: true };
   return runtime.exclusive(keys.join(','), async () => {
     if (keys.length > 0 && (await restoreAll(options, keys))) return { ok: true };
     const started = performance.now();
@@ -115,7 +121,7 @@ async function restoreAll(options: PrepareOptions, keys: string[]): Promise<bool
     if (!all) break;
   }
   if (!all) {
-    appendFileSync(logFile, '[cairn] setup: cache miss, running the setup commands\n');
+    appendFileSync(logFile, '[cairn] setup: cache miss\n');
     return false;
   }
   const ms = Math.round(performance.now() - started);

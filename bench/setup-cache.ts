@@ -1,0 +1,225 @@
+/**
+ * `setup-cache`: 8 task worktrees of a project with a real npm dependency tree, made ready by
+ * `npm ci` in each (baseline) against the setup cache (the first worktree runs `npm ci`, the
+ * others get a copy of its node_modules). Time to ready is the setup phase of each worktree
+ * as its attempt log reports it, waits for another worktree's setup included. Disk: the cache
+ * entry plus 8 restored copies against 8 full installs.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { cloneTree } from '../src/engine/workspace/clone-tree.js';
+import {
+  CLI,
+  git,
+  goal,
+  log,
+  removeTemp,
+  round,
+  runIfMain,
+  tempDir,
+  timeProcess,
+  type BenchOutcome,
+} from './lib.js';
+
+const WORKTREES = 8;
+// Small but real: express alone brings ~65 packages; the rest are everyday utilities.
+const DEPENDENCIES = {
+  express: '^5.1.0',
+  lodash: '^4.17.21',
+  chalk: '^4.1.2',
+  commander: '^12.1.0',
+  debug: '^4.4.0',
+  semver: '^7.7.0',
+  uuid: '^11.1.0',
+  dotenv: '^16.5.0',
+};
+const SETUP = 'npm ci --prefer-offline --no-audit --no-fund --loglevel=error';
+
+function npm(cwd: string, args: string[]): void {
+  execFileSync('npm', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+}
+
+function kib(dir: string): number {
+  return Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]);
+}
+
+function config(cached: boolean): string {
+  return [
+    'defaults: { agent: bench, concurrency: 2, retries: 0, timeout: 10m, base: main }',
+    'agents:',
+    '  bench: { command: ["/bin/sh", "-c", "echo {task} > {task}.txt"] }',
+    'workspace:',
+    `  setup: [${JSON.stringify(SETUP)}]`,
+    ...(cached ? ['  cache: [{ path: node_modules, key: [package-lock.json] }]'] : []),
+    '',
+  ].join('\n');
+}
+
+function spec(id: string): string {
+  const lines = [`id: "${id}"`, `title: Bench ${id}`, 'tasks:'];
+  for (let i = 1; i <= WORKTREES; i++) lines.push(`  - { id: w${id}-${i}, title: Worktree ${i} }`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A committed project: package.json and its lock from `template`, node_modules ignored. */
+function projectRepo(template: string, cached: boolean): string {
+  const root = tempDir('cairn-bench-setup-');
+  git(root, ['init', '--quiet', '--initial-branch=main']);
+  git(root, ['config', 'user.name', 'Cairn Bench']);
+  git(root, ['config', 'user.email', 'bench@cairn.invalid']);
+  mkdirSync(path.join(root, '.cairn'));
+  mkdirSync(path.join(root, '.milestones'));
+  for (const file of ['package.json', 'package-lock.json']) {
+    writeFileSync(path.join(root, file), readFileSync(path.join(template, file)));
+  }
+  writeFileSync(path.join(root, '.gitignore'), 'node_modules/\n');
+  writeFileSync(path.join(root, '.cairn', 'config.yaml'), config(cached));
+  writeFileSync(path.join(root, '.milestones', '001-bench.yaml'), spec('001'));
+  git(root, ['add', '-A']);
+  git(root, ['commit', '--quiet', '-m', 'sample project']);
+  return root;
+}
+
+interface RunFigures {
+  wall_ms: number;
+  ready_ms_each: number[];
+  ready_ms_total: number;
+}
+
+/** `cairn run <id>`, and the setup phase of each worktree from the attempt logs. */
+async function runMilestone(root: string, id: string): Promise<RunFigures> {
+  const timed = await timeProcess(process.execPath, [CLI, 'run', id], { cwd: root });
+  if (timed.code !== 0) throw new Error(`cairn run ${id} exited ${timed.code}: ${timed.stderr.slice(-2000)}`);
+  const logs = path.join(root, '.git', 'cairn', 'logs');
+  const ready: number[] = [];
+  for (const run of readdirSync(logs)) {
+    for (const file of readdirSync(path.join(logs, run)).filter(
+      (name) => name.startsWith(`w${id}-`) && name.endsWith('.log'),
+    )) {
+      const match = /\[cairn\] setup: ready in (\d+) ms/.exec(
+        readFileSync(path.join(logs, run, file), 'utf8'),
+      );
+      if (!match) throw new Error(`${file}: no setup phase in the log`);
+      ready.push(Number(match[1]));
+    }
+  }
+  if (ready.length !== WORKTREES)
+    throw new Error(`found ${ready.length} setup phases, expected ${WORKTREES}`);
+  return {
+    wall_ms: round(timed.ms, 0),
+    ready_ms_each: ready.sort((a, b) => a - b),
+    ready_ms_total: ready.reduce((a, b) => a + b, 0),
+  };
+}
+
+function reflinkWorks(dir: string): boolean {
+  const source = path.join(dir, 'probe');
+  writeFileSync(source, 'x'.repeat(65_536));
+  try {
+    execFileSync('cp', ['--reflink=always', source, `${source}-clone`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Blocks the filesystem really gave to 8 copies restored the way Cairn restores them. */
+async function restoredCopies(entry: string): Promise<{ du_kib: number; allocated_kib: number }> {
+  const dir = tempDir('cairn-bench-copies-');
+  const free = () => {
+    const stats = statfsSync(dir);
+    return (stats.bavail * stats.bsize) / 1024;
+  };
+  const before = free();
+  for (let i = 0; i < WORKTREES; i++) await cloneTree(entry, path.join(dir, `w${i}`));
+  const allocated = before - free();
+  const du = kib(dir);
+  removeTemp(dir);
+  return { du_kib: du, allocated_kib: Math.max(0, Math.round(allocated)) };
+}
+
+export async function runSetupCache(): Promise<BenchOutcome> {
+  const template = tempDir('cairn-bench-npm-');
+  writeFileSync(
+    path.join(template, 'package.json'),
+    `${JSON.stringify({ name: 'sample', version: '1.0.0', private: true, dependencies: DEPENDENCIES }, null, 2)}\n`,
+  );
+  log('  setup-cache: npm install of the sample project (fills the npm cache)…');
+  npm(template, ['install', '--no-audit', '--no-fund', '--loglevel=error']);
+  // One more `npm ci` so the baseline below starts with a warm npm cache, as in daily work.
+  npm(template, ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error']);
+  const lock = JSON.parse(readFileSync(path.join(template, 'package-lock.json'), 'utf8')) as {
+    packages: object;
+  };
+  const packages = Object.keys(lock.packages).length - 1;
+  const fullKib = kib(path.join(template, 'node_modules'));
+
+  log(`  setup-cache: baseline, \`npm ci\` in each of ${WORKTREES} worktrees…`);
+  const baselineRepo = projectRepo(template, false);
+  const baseline = await runMilestone(baselineRepo, '001');
+  removeTemp(baselineRepo);
+
+  log('  setup-cache: with the cache (first run fills it, a second milestone finds it warm)…');
+  const repo = projectRepo(template, true);
+  const cold = await runMilestone(repo, '001');
+  writeFileSync(path.join(repo, '.milestones', '002-bench.yaml'), spec('002'));
+  git(repo, ['add', '-A']);
+  git(repo, ['commit', '--quiet', '-m', 'second milestone']);
+  const warm = await runMilestone(repo, '002');
+  const cacheDir = path.join(repo, '.git', 'cairn', 'cache');
+  const entries = readdirSync(cacheDir).filter((name) => !name.startsWith('.'));
+  if (entries.length !== 1) throw new Error(`expected one cache entry, found ${entries.length}`);
+  const entryData = path.join(cacheDir, entries[0]!, 'data');
+  const entryKib = kib(entryData);
+  const copies = await restoredCopies(entryData);
+  const reflink = reflinkWorks(template);
+  removeTemp(repo);
+  removeTemp(template);
+
+  const readyRatio = round(cold.ready_ms_total / baseline.ready_ms_total, 3);
+  const warmRatio = round(warm.ready_ms_total / baseline.ready_ms_total, 3);
+  const diskCached = entryKib + copies.allocated_kib;
+  const diskRatio = round(diskCached / (WORKTREES * fullKib), 3);
+  return {
+    figures: {
+      worktrees: WORKTREES,
+      packages,
+      cached_first_run: cold,
+      cached_warm_run: warm,
+      disk_kib: {
+        cache_entry: entryKib,
+        eight_restored_copies_du: copies.du_kib,
+        eight_restored_copies_allocated: copies.allocated_kib,
+        cache_plus_copies: diskCached,
+      },
+      reflink_supported: reflink,
+    },
+    baseline: {
+      description: `\`${SETUP}\` in each of ${WORKTREES} worktrees (npm cache warm), same Cairn run otherwise; disk: ${WORKTREES} full installs`,
+      figures: {
+        npm_ci_run: baseline,
+        eight_full_installs_kib: WORKTREES * fullKib,
+        one_install_kib: fullKib,
+      },
+    },
+    ratio: {
+      'ready/npm_ci': readyRatio,
+      'ready_warm/npm_ci': warmRatio,
+      'wall/npm_ci': round(cold.wall_ms / baseline.wall_ms, 3),
+      'disk/8_installs': diskRatio,
+    },
+    goals: { 'ready/npm_ci': goal(readyRatio, '<=', 0.2) },
+    notes: [
+      'time to ready: sum over the 8 worktrees of the setup phase ("[cairn] setup: ready in N ms" in each attempt log), concurrency 2; one sample each (an npm ci run is seconds long)',
+      'ready_warm: a second milestone in the same repository, whose worktrees all find the cache entry',
+      `disk: allocated = filesystem free-space drop while restoring 8 copies (noisy on a shared disk); reflink ${reflink ? 'works here: copies share blocks until written' : 'is not supported by this filesystem: each copy is a full copy, so the cache saves time, not disk'}`,
+    ],
+  };
+}
+
+runIfMain(import.meta.url, async () => {
+  const outcome = await runSetupCache();
+  process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+  return 0;
+});
