@@ -163,8 +163,21 @@ async function runSetup(
   dir: string,
   agent: string,
 ): Promise<AttemptResult | undefined> {
-  if (!context.workspace) return undefined;
-  const result = await prepareWorkspace({
+  const result = await setUpWorktree(context, task, attempt, dir, agent);
+  if (result.ok) return undefined;
+  return result.aborted ? { outcome: 'interrupted', reason: result.reason } : failed(result.reason);
+}
+
+function setUpWorktree(
+  context: RunContext,
+  task: TaskSpec,
+  attempt: number,
+  dir: string,
+  agent: string,
+  logReuse = true,
+): Promise<CheckResult> {
+  if (!context.workspace) return Promise.resolve({ ok: true });
+  return prepareWorkspace({
     runtime: context.workspace,
     task: task.id,
     dir,
@@ -172,13 +185,12 @@ async function runSetup(
     logFile: attemptLog(context.repo.stateDir, context.run, task.id, attempt),
     graceMs: context.graceMs,
     signal: context.signal,
+    logReuse,
   }).catch((error: unknown) => ({
     ok: false as const,
     aborted: false,
     reason: `setup failed: ${firstLines(error instanceof Error ? error.message : String(error))}`,
   }));
-  if (result.ok) return undefined;
-  return result.aborted ? { outcome: 'interrupted', reason: result.reason } : failed(result.reason);
 }
 
 /** One attempt of one task, from worktree to checked commit, holding the task's ports throughout. */
@@ -309,14 +321,17 @@ export async function runAcceptance(
     : result;
 }
 
-function checkAcceptance(
+async function checkAcceptance(
   context: RunContext,
   task: TaskSpec,
   attempt: number,
   agent: string,
   dir: string,
   label: string,
-) {
+): Promise<CheckResult> {
+  // A worktree the merge queue re-created for a rebase has not been set up yet.
+  const setup = await setUpWorktree(context, task, attempt, dir, agent, false);
+  if (!setup.ok) return setup;
   return runChecks({
     commands: task.acceptance,
     cwd: dir,

@@ -95,7 +95,7 @@ describe('parseConfig', () => {
       '9:1 profiles: unknown key `profiles` in a Cairn config',
     ]);
     expect(found[3]?.hint).toBe('did you mean `agent`?');
-    expect(found[6]?.hint).toBe('use one of: `defaults`, `agents`, `notify`, `workspace`');
+    expect(found[6]?.hint).toBe('use one of: `defaults`, `agents`, `notify`, `workspace`, `remote`, `pr`');
     expect(found.every((p) => p.file === FILE)).toBe(true);
   });
 

@@ -201,6 +201,23 @@ describe('workspace: failing and interrupted setup', () => {
     expect(setupRuns(scenario.root)).toHaveLength(2); // retries: 1, each attempt in a fresh worktree
   });
 
+  it('is stopped when it hangs past setup_timeout', async () => {
+    const scenario = setupScenario({
+      spec: { title: 'Hanging setup', tasks: [{ id: 'one', retries: 0 }] },
+      agentBody: AGENT_BODY,
+      files: FILES,
+      configExtra: workspaceConfig([
+        'setup: ["echo waiting for the network; sleep 30"]',
+        'setup_timeout: 1s',
+      ]),
+    });
+    await run(scenario.root, ['run', '001'], 1);
+    const task = taskOf(await statusJson(scenario.root), 'one');
+    expect(task.reason).toContain('timed out after 1s');
+    expect(task.reason).toContain('log tail: waiting for the network');
+    expect(invocations(scenario.marker).size).toBe(0);
+  });
+
   it('is not run again when a resumed attempt reuses the worktree', async () => {
     const scenario = setupScenario({
       spec: { title: 'Resumed setup', tasks: [{ id: 'pause' }] },

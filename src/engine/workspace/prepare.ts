@@ -16,6 +16,8 @@ export interface PrepareOptions {
   logFile: string;
   graceMs: number;
   signal: AbortSignal;
+  /** Say in the log that a reused worktree was prepared already (default true). */
+  logReuse?: boolean;
 }
 
 const MARKER = 'cairn-workspace';
@@ -35,7 +37,8 @@ export async function prepareWorkspace(options: PrepareOptions): Promise<CheckRe
   mkdirSync(path.dirname(logFile), { recursive: true });
   const marker = markerFile(dir);
   if (marker && readText(marker) === fingerprint) {
-    appendFileSync(logFile, '\n[cairn] setup: already done in this worktree\n');
+    if (options.logReuse !== false)
+      appendFileSync(logFile, '\n[cairn] setup: already done in this worktree\n');
     return { ok: true };
   }
   const started = performance.now();
