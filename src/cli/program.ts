@@ -84,6 +84,16 @@ export function createProgram(): Command {
       'run again finished tasks whose prompt, files, acceptance or dependencies changed',
     )
     .option(
+      '--auto-tune',
+      'adjust the concurrency during the run from CPU, memory and throughput (starts at --concurrency)',
+    )
+    .addOption(
+      new Option(
+        '--max-concurrency <n>',
+        'with --auto-tune: the most agents at once (default 2 x CPUs)',
+      ).argParser(parsePositiveInt),
+    )
+    .option(
       '--allow-overlap',
       'run tasks whose files overlap at the same time (by default they wait for each other; see cairn plan)',
     )

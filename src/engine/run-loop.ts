@@ -13,6 +13,7 @@ import { createRunHealth } from './run-health.js';
 import type { ResumePoint } from './reconcile.js';
 import type { RunReporter } from './reporter.js';
 import { createSchedule } from './schedule.js';
+import { cpuMeter, decideConcurrency, memFree } from './auto-tune.js';
 
 export interface LoopOptions {
   milestone: string;
@@ -36,6 +37,8 @@ export interface LoopOptions {
   resume?: Map<string, ResumePoint>;
   /** Pairs of tasks whose `files` overlap: never running at the same time (conflict-aware scheduling). */
   keptApart?: [string, string][];
+  /** Adjust the concurrency between bounds from CPU, memory and throughput (cairn run --auto-tune). */
+  autoTune?: { min: number; max: number; windowMs: number; cpuBusy?: () => number; memFree?: () => number };
   /** The reason of a BLOCKER_ALERT raised for the task since `since` (epoch ms), if any. */
   blockerOf?: (task: string, since: number) => string | undefined;
 }
@@ -272,9 +275,48 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     return mergeAndFinish(task, last.head, carried);
   };
 
+  let limit = options.concurrency;
+  let finishedInWindow = 0;
+  const tuner = options.autoTune ? startTuner(options.autoTune) : undefined;
+  // Every window, additive increase or multiplicative decrease of the concurrency (auto-tune.ts).
+  function startTuner(tune: NonNullable<LoopOptions['autoTune']>) {
+    const busy = tune.cpuBusy ?? cpuMeter();
+    const mem = tune.memFree ?? memFree;
+    let previous: { concurrency: number; throughput: number } | undefined;
+    let windowStart = clock.now();
+    limit = Math.min(tune.max, Math.max(tune.min, limit));
+    const timer = setInterval(() => {
+      const minutes = Math.max(1, clock.now() - windowStart) / 60_000;
+      const sample = {
+        cpuBusy: busy(),
+        memFree: mem(),
+        throughput: finishedInWindow / minutes,
+        waiting: schedule.readyCount(),
+      };
+      finishedInWindow = 0;
+      windowStart = clock.now();
+      const decision = decideConcurrency(limit, sample, previous, tune);
+      previous = { concurrency: limit, throughput: sample.throughput };
+      if (!decision) return;
+      store.append({
+        type: 'run.tuned',
+        milestone,
+        run: options.run,
+        from: limit,
+        to: decision.to,
+        why: decision.why,
+      });
+      reporter.onNotice(`concurrency ${limit} -> ${decision.to}: ${decision.why}`);
+      limit = decision.to;
+      start();
+    }, tune.windowMs);
+    timer.unref();
+    return { stop: () => clearInterval(timer) };
+  }
+
   const start = () => {
     health.checkSystem();
-    const free = concurrencyAt(health.level(), options.concurrency) - running.size;
+    const free = concurrencyAt(health.level(), limit) - running.size;
     if (free <= 0 || signal.aborted) return;
     taking.clear();
     for (const id of schedule.take(free, clearOfOverlaps)) {
@@ -287,7 +329,10 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
           setState(id, 'failed', `internal error: ${message.split('\n')[0]}`);
           strand(id);
         })
-        .finally(() => running.delete(id));
+        .finally(() => {
+          running.delete(id);
+          finishedInWindow++;
+        });
       running.set(id, promise);
     }
   };
@@ -308,6 +353,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     await Promise.race(running.values());
     start();
   }
+  tuner?.stop();
   await executor.settle?.();
   if (health.level() === 'manual' && schedule.readyCount() > 0 && !signal.aborted) {
     reporter.onNotice('stopped starting tasks (level manual); fix the cause, then run again to continue');

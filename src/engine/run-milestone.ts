@@ -26,6 +26,7 @@ import { progressJournal } from './progress.js';
 import { checkWorkspace } from './workspace/check-workspace.js';
 import { createWorkspaceRuntime } from './workspace/runtime.js';
 import { createPusher } from './remote.js';
+import { defaultMaxConcurrency } from './auto-tune.js';
 
 export interface RunOptions {
   cwd: string;
@@ -35,6 +36,8 @@ export interface RunOptions {
   rerunChanged?: boolean;
   /** Run tasks whose `files` overlap at the same time (conflict-aware scheduling off). */
   allowOverlap?: boolean;
+  /** Adjust the concurrency during the run (AIMD on CPU, memory and throughput), up to `max`. */
+  autoTune?: { max?: number; windowMs?: number };
   reporter: RunReporter;
   signal: AbortSignal;
   graceMs?: number;
@@ -149,6 +152,15 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         sampleSystem: () => sampleSystem(repo.stateDir),
         resume,
         ...(options.allowOverlap ? {} : { keptApart: keptApart(spec.tasks).map((pair) => pair.tasks) }),
+        ...(options.autoTune
+          ? {
+              autoTune: {
+                min: 1,
+                max: options.autoTune.max ?? defaultMaxConcurrency(),
+                windowMs: options.autoTune.windowMs ?? 5_000,
+              },
+            }
+          : {}),
         blockerOf: (task, since) => coordination.alerts.blockerSince(spec.id, task, since),
       }).finally(() => coordination.close());
       if (result.interrupted) checkpoints.take('interrupted');

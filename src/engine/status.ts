@@ -29,6 +29,8 @@ export interface MilestoneStatus {
     run?: RunHealth;
     /** The pull request `cairn land --pr` opened, if any. */
     pull_request?: string;
+    /** The latest concurrency change `--auto-tune` made, and why. */
+    tuned?: { run: string; from: number; to: number; why: string; at: string };
   };
   tasks: TaskStatus[];
   /** Per agent profile: running attempts, output age, exit history (absent before any attempt). */
@@ -73,10 +75,17 @@ function fromStore(store: Store, id: string): MilestoneStatus | undefined {
       state: row.state,
       ...(run ? { run } : {}),
       ...pullRequestOf(store, id),
+      ...tunedOf(store, id),
     },
     tasks: store.tasks(id).map(toTaskStatus),
     ...(agents.length > 0 ? { agents } : {}),
   };
+}
+
+function tunedOf(store: Store, id: string): { tuned?: NonNullable<MilestoneStatus['milestone']['tuned']> } {
+  const [last] = store.eventsOfType(id, ['run.tuned'], { last: true });
+  if (last?.type !== 'run.tuned') return {};
+  return { tuned: { run: last.run, from: last.from, to: last.to, why: last.why, at: last.at } };
 }
 
 function pullRequestOf(store: Store, id: string): { pull_request?: string } {

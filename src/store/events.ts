@@ -29,6 +29,8 @@ export type CairnEvent =
   | { type: 'milestone.branched'; milestone: string; branch: string; start: string }
   | { type: 'run.started'; milestone: string; run: string; pid: number; host: string; concurrency: number }
   | { type: 'run.ended'; milestone: string; run: string; state: MilestoneState }
+  /** `--auto-tune` changed the run's concurrency; `why` gives the numbers. */
+  | { type: 'run.tuned'; milestone: string; run: string; from: number; to: number; why: string }
   /** The run's degradation level or health changed; `reason` says why. */
   | {
       type: 'run.health';

@@ -153,6 +153,7 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
         `UPDATE milestones SET state = 'landed', landed_commit = ?, updated_at = ? WHERE id = ?`,
       ).run(event.commit, at, event.milestone);
       return;
+    case 'run.tuned':
     case 'milestone.pr':
     case 'commit.recorded':
     case 'progress.snapshot':

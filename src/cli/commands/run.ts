@@ -35,7 +35,13 @@ export function interruptOnSignals(reporter: { onNotice(message: string): void }
 
 export default async function run(
   milestone: string,
-  options: { concurrency?: number; rerunChanged?: boolean; allowOverlap?: boolean },
+  options: {
+    concurrency?: number;
+    rerunChanged?: boolean;
+    allowOverlap?: boolean;
+    autoTune?: boolean;
+    maxConcurrency?: number;
+  },
 ): Promise<number> {
   const reporter = createConsoleReporter();
   const interrupt = interruptOnSignals(reporter);
@@ -48,6 +54,16 @@ export default async function run(
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       rerunChanged: options.rerunChanged === true,
       allowOverlap: options.allowOverlap === true,
+      ...(options.autoTune
+        ? {
+            autoTune: {
+              ...(options.maxConcurrency ? { max: options.maxConcurrency } : {}),
+              ...(process.env.CAIRN_TUNE_WINDOW_MS
+                ? { windowMs: Number(process.env.CAIRN_TUNE_WINDOW_MS) }
+                : {}),
+            },
+          }
+        : {}),
     });
     reporter.finish();
     process.stdout.write(

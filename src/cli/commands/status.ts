@@ -41,6 +41,11 @@ export function renderStatus(status: MilestoneStatus & { coordination?: Coordina
     `Milestone ${milestone.id}: ${milestone.title}`,
     `  branch ${milestone.branch} · ${milestone.state} · ${done}/${tasks.length} tasks done`,
     ...(milestone.pull_request ? [`  pull request: ${milestone.pull_request}`] : []),
+    ...(milestone.tuned
+      ? [
+          `  auto-tune (run ${milestone.tuned.run}): concurrency ${milestone.tuned.from} -> ${milestone.tuned.to}, ${milestone.tuned.why}`,
+        ]
+      : []),
     ...runLines(milestone.run),
     ...(status.agents ?? []).map((health) => `  ${agentHealthLine(health)}`),
     ...coordinationLines(status.coordination),

@@ -148,7 +148,7 @@ function recommend(
   if (share('queue') > RULES.queue) {
     out.push({
       rule: 'queue-wait',
-      message: `tasks wait for a free agent slot ${pct(share('queue'))} of task time (rule: > ${pct(RULES.queue)}): raise --concurrency above ${concurrency} if CPU and memory allow`,
+      message: `tasks wait for a free agent slot ${pct(share('queue'))} of task time (rule: > ${pct(RULES.queue)}): raise --concurrency above ${concurrency} if CPU and memory allow, or let cairn run --auto-tune find it`,
       numbers: { queue_share: share('queue'), concurrency },
     });
   }

@@ -1,0 +1,102 @@
+/**
+ * `auto-tune`: a milestone whose acceptance is CPU-heavy, run with `--auto-tune` (starting at
+ * concurrency 1) against the best fixed concurrency found by a sweep in the same run.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CLI,
+  createBenchRepo,
+  git,
+  goal,
+  log,
+  removeTemp,
+  round,
+  runIfMain,
+  timeProcess,
+  type BenchOutcome,
+} from './lib.js';
+
+const TASKS = Number(process.env.BENCH_TUNE_TASKS ?? 24);
+const SWEEP = [1, 2, 3, 4];
+/** Acceptance: about 250 ms of CPU in a fresh node process. */
+const BURN = `node -e "const t=Date.now(); while (Date.now() - t < 250) {}"`;
+
+function createRepo(): string {
+  const config = [
+    'defaults:',
+    '  agent: writer',
+    '  concurrency: 1',
+    '  retries: 0',
+    '  timeout: 60s',
+    'agents:',
+    '  writer:',
+    `    command: ${JSON.stringify(['/bin/sh', '-c', 'echo {task} > {task}.txt'])}`,
+    '',
+  ].join('\n');
+  const root = createBenchRepo(1, 'cairn-bench-tune-', config);
+  const spec = ['id: "001"', 'title: Bench', 'base: main', 'tasks:'];
+  for (let i = 1; i <= TASKS; i++) {
+    spec.push(
+      `  - id: t${String(i).padStart(3, '0')}`,
+      `    title: Task ${i}`,
+      `    acceptance: [${JSON.stringify(BURN)}]`,
+    );
+  }
+  writeFileSync(path.join(root, '.milestones', '001-bench.yaml'), `${spec.join('\n')}\n`);
+  git(root, ['add', '-A']);
+  git(root, ['commit', '--quiet', '-m', 'spec']);
+  return root;
+}
+
+async function measure(args: string[]): Promise<{ seconds: number; tasksPerMin: number }> {
+  const root = createRepo();
+  try {
+    const timed = await timeProcess(process.execPath, [CLI, 'run', '001', ...args], {
+      cwd: root,
+      env: { ...process.env, CAIRN_TUNE_WINDOW_MS: '1000' },
+    });
+    if (timed.code !== 0)
+      throw new Error(`cairn run ${args.join(' ')} exited ${timed.code}: ${timed.stderr.slice(-500)}`);
+    const seconds = timed.ms / 1000;
+    return { seconds: round(seconds, 2), tasksPerMin: round((TASKS / seconds) * 60, 1) };
+  } finally {
+    removeTemp(root);
+  }
+}
+
+export async function runAutoTune(): Promise<BenchOutcome> {
+  const sweep: Record<string, { seconds: number; tasksPerMin: number }> = {};
+  for (const c of SWEEP) {
+    sweep[`c${c}`] = await measure(['--concurrency', String(c)]);
+    log(`  auto-tune: fixed concurrency ${c}: ${JSON.stringify(sweep[`c${c}`])}`);
+  }
+  const auto = await measure([
+    '--concurrency',
+    '1',
+    '--auto-tune',
+    '--max-concurrency',
+    String(Math.max(...SWEEP)),
+  ]);
+  log(`  auto-tune: --auto-tune: ${JSON.stringify(auto)}`);
+  const [bestKey, best] = Object.entries(sweep).sort((a, b) => b[1].tasksPerMin - a[1].tasksPerMin)[0]!;
+  const ratio = round(auto.tasksPerMin / best.tasksPerMin, 3);
+  return {
+    figures: { tasks: TASKS, auto_tune: auto },
+    baseline: {
+      description: `fixed concurrency ${SWEEP.join(', ')} in the same run; the best is ${bestKey}`,
+      figures: { sweep, best: bestKey },
+    },
+    ratio: { 'auto-tune/best fixed throughput': ratio },
+    goals: { 'auto-tune/best fixed throughput': goal(ratio, '>=', 0.9) },
+    notes: [
+      'acceptance burns ~250 ms of CPU in a node process per task; the agent writes one file',
+      'auto-tune starts at concurrency 1 and judges every 1 s window (CAIRN_TUNE_WINDOW_MS=1000)',
+    ],
+  };
+}
+
+runIfMain(import.meta.url, async () => {
+  process.stdout.write(`${JSON.stringify(await runAutoTune(), null, 2)}\n`);
+  return 0;
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { decideConcurrency } from './auto-tune.js';
+
+const bounds = { min: 1, max: 8 };
+const sample = (cpuBusy: number, throughput: number, waiting = 3, memFree = 0.5) => ({
+  cpuBusy,
+  throughput,
+  waiting,
+  memFree,
+});
+
+describe('decideConcurrency (AIMD)', () => {
+  it('adds one agent while CPU has room and tasks wait, up to the bound', () => {
+    expect(decideConcurrency(2, sample(0.5, 10), undefined, bounds)).toEqual({
+      to: 3,
+      why: 'CPU is 50% busy and 3 task(s) wait',
+    });
+    expect(decideConcurrency(8, sample(0.5, 10), undefined, bounds)).toBeUndefined();
+    expect(decideConcurrency(2, sample(0.5, 10, 0), undefined, bounds)).toBeUndefined();
+  });
+
+  it('undoes a step up that lost throughput', () => {
+    expect(decideConcurrency(4, sample(0.9, 8), { concurrency: 3, throughput: 10 }, bounds)).toMatchObject({
+      to: 3,
+    });
+  });
+
+  it('halves when saturated and the last step up did not help, and when memory runs low', () => {
+    expect(decideConcurrency(6, sample(0.99, 10), { concurrency: 5, throughput: 10 }, bounds)).toMatchObject({
+      to: 3,
+    });
+    expect(decideConcurrency(4, sample(0.3, 10, 3, 0.05), undefined, bounds)).toEqual({
+      to: 2,
+      why: 'memory is 5% free',
+    });
+    expect(decideConcurrency(1, sample(0.3, 10, 3, 0.05), undefined, bounds)).toBeUndefined();
+  });
+
+  it('holds steady when the machine is busy and the last step paid off', () => {
+    expect(decideConcurrency(3, sample(0.9, 12), { concurrency: 2, throughput: 10 }, bounds)).toBeUndefined();
+  });
+});
