@@ -4,16 +4,17 @@ import tseslint from 'typescript-eslint';
 
 /** Import boundaries: dependencies point inward (see DESIGN.md, "Layout"). */
 const boundaries = {
-  shared: ['spec', 'store', 'git', 'agents', 'progress', 'bus', 'engine', 'ui', 'cli', 'demo'],
-  spec: ['store', 'git', 'agents', 'progress', 'bus', 'engine', 'ui', 'cli', 'demo'],
-  store: ['git', 'agents', 'progress', 'bus', 'engine', 'ui', 'cli', 'demo'],
-  git: ['spec', 'store', 'agents', 'progress', 'bus', 'engine', 'ui', 'cli', 'demo'],
-  agents: ['store', 'git', 'progress', 'bus', 'engine', 'ui', 'cli', 'demo'],
-  progress: ['engine', 'ui', 'cli', 'demo'],
-  bus: ['progress', 'engine', 'ui', 'cli', 'demo'],
-  engine: ['ui', 'cli', 'demo'],
-  ui: ['cli', 'demo'],
-  demo: ['ui', 'cli'],
+  shared: ['spec', 'store', 'git', 'agents', 'progress', 'bus', 'engine', 'ui', 'mcp', 'cli', 'demo'],
+  spec: ['store', 'git', 'agents', 'progress', 'bus', 'engine', 'ui', 'mcp', 'cli', 'demo'],
+  store: ['git', 'agents', 'progress', 'bus', 'engine', 'ui', 'mcp', 'cli', 'demo'],
+  git: ['spec', 'store', 'agents', 'progress', 'bus', 'engine', 'ui', 'mcp', 'cli', 'demo'],
+  agents: ['store', 'git', 'progress', 'bus', 'engine', 'ui', 'mcp', 'cli', 'demo'],
+  progress: ['engine', 'ui', 'mcp', 'cli', 'demo'],
+  bus: ['progress', 'engine', 'ui', 'mcp', 'cli', 'demo'],
+  engine: ['ui', 'mcp', 'cli', 'demo'],
+  ui: ['mcp', 'cli', 'demo'],
+  mcp: ['ui', 'cli', 'demo'],
+  demo: ['ui', 'mcp', 'cli'],
 };
 
 const pureIo = ['node:fs', 'node:fs/promises', 'node:child_process', 'better-sqlite3'];

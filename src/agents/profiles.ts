@@ -1,4 +1,5 @@
 import type { AgentProfileSpec } from '../spec/types.js';
+import { claudeMcpConfig, MCP_SERVER_NAME } from './mcp-entry.js';
 
 export type AgentKind = 'claude-code' | 'codex' | 'aider' | 'gemini' | 'command';
 
@@ -15,7 +16,20 @@ export const BUILTIN_PROFILES: Record<string, AgentProfile> = {
   claude: {
     name: 'claude',
     kind: 'claude-code',
-    command: ['claude', '-p', '{prompt}', '--permission-mode', 'acceptEdits', '--output-format', 'text'],
+    // The `cairn mcp` tools are registered and allowed, so the agent can coordinate without setup.
+    command: [
+      'claude',
+      '-p',
+      '{prompt}',
+      '--permission-mode',
+      'acceptEdits',
+      '--output-format',
+      'text',
+      '--mcp-config',
+      claudeMcpConfig(),
+      '--allowedTools',
+      `mcp__${MCP_SERVER_NAME}`,
+    ],
   },
   codex: {
     name: 'codex',

@@ -330,6 +330,24 @@ export function createProgram(): Command {
     .option('-c, --concurrency <n>', 'agents at once', parsePositiveInt, 3)
     .action(lazy(() => import('./commands/demo.js')));
 
+  program
+    .command('mcp')
+    .description(
+      'a stdio MCP server for agents: task info, progress, messages, collaboration, blockers, shared context',
+    )
+    .addOption(
+      new Option('--print-config <agent>', 'print the snippet that registers it with an agent CLI').choices([
+        'claude',
+        'codex',
+        'gemini',
+      ]),
+    )
+    .addHelpText(
+      'after',
+      `${examples(['cairn mcp --print-config claude > .mcp.json', 'cairn mcp --print-config codex >> ~/.codex/config.toml'])}\nAgents started by cairn run are named by their environment (CAIRN_MILESTONE, CAIRN_TASK, …);\nthe built-in claude profile registers the server itself. Tools: task_info, report_progress,\nsend_message, read_messages, ack_message, request_collaboration, raise_blocker, get_context,\nset_context, list_tasks.\n`,
+    )
+    .action(lazy(() => import('./commands/mcp.js')));
+
   addCoordinationCommands(program, lazy, examples);
 
   return program;

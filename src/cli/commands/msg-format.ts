@@ -15,15 +15,4 @@ export function messageLine(message: Message): string {
   return `${parts.join('  ')}\n  ${JSON.stringify(message.payload)}`;
 }
 
-/** Messages as JSON: the stored record, times as ISO text. */
-export function messageJson(message: Message) {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return {
-    ...message,
-    deliverAfter: iso(message.deliverAfter),
-    leaseUntil: iso(message.leaseUntil),
-    deadline: iso(message.deadline),
-    sentAt: iso(message.sentAt),
-    ackedAt: iso(message.ackedAt),
-  };
-}
+export { messageJson } from '../../bus/message-json.js';

@@ -1,7 +1,6 @@
-import { blockerReason, checkBlocker, escalateBlocker } from '../../bus/escalate.js';
-import { runNotify, type NotifyResult } from '../../bus/notify.js';
 import type { DeliveryClass } from '../../bus/types.js';
 import { openCoordinationSession, type CoordinationSession } from '../../engine/coordination-session.js';
+import { sendAs } from '../../engine/send-message.js';
 import { InputError, WorkFailedError } from '../../shared/errors.js';
 import { jsonArg, messageId, readStdin, sleep } from '../coordination-args.js';
 import { clock, printJson } from '../output.js';
@@ -68,44 +67,20 @@ export async function send(to: string, payloadText: string | undefined, flags: S
   const text = payloadText === undefined || payloadText === '-' ? await readStdin() : payloadText;
   const payload = jsonArg(text, 'payload', flags.text);
   return withSession(flags, async (session) => {
-    const sender = session.me[0]!;
-    const blocked =
-      flags.type === 'BLOCKER_ALERT' ? checkBlocker(sender, payload, session.directory.tasks) : undefined;
-    const { bus } = session.coordination;
-    const result = bus.send(
-      {
-        milestone: session.milestone,
-        type: flags.type,
-        sender,
-        to,
-        payload,
-        ...(flags.priority === undefined ? {} : { priority: flags.priority }),
-        ...(flags.deadline === undefined ? {} : { deadlineMs: flags.deadline }),
-        ...(flags.lease === undefined ? {} : { leaseMs: flags.lease }),
-        ...(flags.maxAttempts === undefined ? {} : { maxAttempts: flags.maxAttempts }),
-        ...(flags.class === undefined ? {} : { deliveryClass: flags.class }),
-        ...(flags.replyTo === undefined ? {} : { replyTo: messageId(flags.replyTo) }),
-        ...(flags.key === undefined ? {} : { key: flags.key }),
-      },
-      session.directory,
-    );
-    let notified: NotifyResult | undefined;
-    let alert: number | undefined;
-    if (blocked !== undefined && !result.duplicate) {
-      const first = bus.message(session.milestone, result.ids[0]!)!;
-      alert = escalateBlocker(session.store, session.coordination.alerts, first, Date.now()).id;
-      const notify = await session.notifyCommand();
-      if (notify) {
-        const values = {
-          message: blockerReason(payload),
-          task: blocked,
-          milestone: session.milestone,
-          type: flags.type,
-        };
-        notified = await runNotify(notify, values, session.repo.root);
-        if (!notified.ok) process.stderr.write(`warning: notify command failed: ${notified.reason}\n`);
-      }
-    }
+    const { result, alert, notified } = await sendAs(session, {
+      type: flags.type,
+      to,
+      payload,
+      ...(flags.priority === undefined ? {} : { priority: flags.priority }),
+      ...(flags.deadline === undefined ? {} : { deadlineMs: flags.deadline }),
+      ...(flags.lease === undefined ? {} : { leaseMs: flags.lease }),
+      ...(flags.maxAttempts === undefined ? {} : { maxAttempts: flags.maxAttempts }),
+      ...(flags.class === undefined ? {} : { deliveryClass: flags.class }),
+      ...(flags.replyTo === undefined ? {} : { replyTo: messageId(flags.replyTo) }),
+      ...(flags.key === undefined ? {} : { key: flags.key }),
+    });
+    if (notified && !notified.ok)
+      process.stderr.write(`warning: notify command failed: ${notified.reason}\n`);
     if (flags.json && !flags.wait)
       printJson({ ...result, ...(alert === undefined ? {} : { alert }), ...(notified ? { notified } : {}) });
     else if (!flags.json) {
