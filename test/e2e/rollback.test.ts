@@ -24,7 +24,11 @@ describe('cairn rollback', () => {
       title: 'Chain',
       tasks: [{ id: 'a' }, { id: 'b', depends_on: ['a'] }, { id: 'c', depends_on: ['b'] }],
     },
-    agentBody: 'echo "$CAIRN_TASK $CAIRN_ATTEMPT" > "$CAIRN_TASK.txt"',
+    // b takes its time, so the checkpoint after a's merge is captured before b merges.
+    agentBody: [
+      'if [ "$CAIRN_TASK" = b ] && [ "$CAIRN_ATTEMPT" = 1 ]; then sleep 2; fi',
+      'echo "$CAIRN_TASK $CAIRN_ATTEMPT" > "$CAIRN_TASK.txt"',
+    ].join('\n'),
   });
   const branch = 'milestone/001-chain';
   const head = () => git(scenario.root, ['rev-parse', `refs/heads/${branch}`]);

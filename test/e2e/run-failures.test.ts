@@ -77,9 +77,19 @@ describe('cairn run: failed attempts, retries and stranded dependents', () => {
     expect(taskOf(status, 'picky')).toMatchObject({ state: 'done', attempts: 2 });
     expect(git(root, ['show', `${branch}:picky.txt`])).toBe('2');
     // Attempt 1's commit is kept on the task branch; attempt 2 builds on it.
-    const commits = git(root, ['rev-list', '--reverse', 'feature/milestone-001-picky', '--not', 'main'])
+    // Only picky's own commits: its branch may have started after other tasks merged.
+    const commits = git(root, [
+      'log',
+      '--reverse',
+      '--no-merges',
+      '--format=%H %(trailers:key=Task,valueonly,separator=)',
+      'feature/milestone-001-picky',
+      '--not',
+      'main',
+    ])
       .split('\n')
-      .filter(Boolean);
+      .filter((line) => line.endsWith(' picky'))
+      .map((line) => line.split(' ')[0]!);
     expect(commits).toHaveLength(2);
     expect(git(root, ['show', `${commits[0]}:picky.txt`])).toBe('1');
     const prompt = readFileSync(path.join(scenario.scratch, 'picky-prompt-2.md'), 'utf8');

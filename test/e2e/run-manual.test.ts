@@ -7,11 +7,15 @@ import { invocations, runExpecting, setupScenario, statusJson, taskOf } from './
 afterAll(cleanupTemp);
 
 describe('cairn unblock: the manual level of the recovery ladder', () => {
-  // Both tasks rewrite the same line: the second to merge conflicts and is blocked.
+  // Both tasks rewrite the same line: the second to merge conflicts and is blocked. Each agent
+  // waits (up to 20 s) until both have started, so both branch from the same milestone head
+  // however slow the machine; right then waits a little so left merges first.
   const scenario = setupScenario({
     spec: { title: 'Clash', tasks: [{ id: 'left' }, { id: 'right', depends_on: [] }] },
     files: { 'shared.txt': 'original\n' },
     agentBody: [
+      'touch "$SCRATCH/started-$CAIRN_TASK"',
+      'i=0; until [ -e "$SCRATCH/started-left" ] && [ -e "$SCRATCH/started-right" ] || [ $i -ge 200 ]; do i=$((i+1)); sleep 0.1; done',
       'if [ "$CAIRN_TASK" = right ]; then sleep 0.5; fi',
       'echo "$CAIRN_TASK was here" > shared.txt',
     ].join('\n'),
