@@ -193,7 +193,7 @@ export function startCairn(cwd: string, args: string[]): { child: ChildProcess; 
 export async function waitFor(
   what: string,
   check: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
