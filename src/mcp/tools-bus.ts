@@ -26,7 +26,7 @@ export const sendMessage = defineTool(
     key: z.string().min(1).max(200).optional().describe('idempotency key: sending again with it is a no-op'),
   },
   async (context, args) => {
-    const payload = required(args.payload, 'payload', '{"payload": {"schema": "users.sql"}}');
+    const { payload } = args;
     const session = await context.session();
     if (args.reply_to !== undefined) {
       const { reply, late } = session.coordination.bus.reply(
@@ -118,12 +118,11 @@ export const requestCollaboration = defineTool(
   },
   async (context, args) => {
     requireTask(context.identity, 'request_collaboration');
-    const request = required(args.request, 'request', '{"to": "task:db", "request": {"need": "schema"}}');
     const session = await context.session();
     const { result } = await sendAs(session, {
       type: 'COLLABORATION_REQUEST',
       to: args.to,
-      payload: request,
+      payload: args.request,
       ...(args.deadline_ms === undefined ? {} : { deadlineMs: args.deadline_ms }),
       ...(args.key === undefined ? {} : { key: args.key }),
     });

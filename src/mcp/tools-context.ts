@@ -31,7 +31,7 @@ export const setContext = defineTool(
   'Write (or delete) a shared-context key. A write that does not descend from every current version (you did not read the latest) is kept as a sibling and resolved by the key policy; strict refuses it instead.',
   {
     key,
-    value: jsonValue.describe('any JSON value (omit with delete)'),
+    value: jsonValue.optional().describe('any JSON value (omit with delete)'),
     task,
     delete: z.boolean().optional().describe('write a tombstone instead of a value'),
     policy: z.enum(MERGE_POLICIES).optional().describe('merge policy, declared on the first write'),
