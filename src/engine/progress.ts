@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { RepoPaths } from '../git/repo.js';
-import { readBranchHistory } from '../progress/branch-history.js';
+import path from 'node:path';
+import { resolveCommit } from '../git/refs.js';
+import { readBranchHistory, readBranchHistoryCached } from '../progress/branch-history.js';
 import { computeProgress } from '../progress/compute.js';
 import {
   DEFAULT_LINE_WEIGHTS,
@@ -60,9 +62,7 @@ async function fromJournal(
     list.push(attemptFacts(attempt));
     attempts.set(attempt.task, list);
   }
-  const start = row.start_commit ?? row.base;
-  // --ignore-missing: a branch not created yet (or deleted) reads as no history.
-  const history = await readBranchHistory(repo.root, [`${start}..refs/heads/${row.branch}`]);
+  const history = await milestoneHistory(repo, row);
   const tasks: TaskFacts[] = [];
   for (const task of store.tasks(row.id)) {
     const running = task.state === 'running' || task.state === 'merging';
@@ -106,6 +106,19 @@ export async function peekProgress(
 ): Promise<ProgressReport | undefined> {
   const row = store.milestone(milestone);
   return row ? computeProgress(await fromJournal(repo, store, row, nowMs)) : undefined;
+}
+
+/**
+ * The milestone branch's history since it left base. With a known start commit it is cached
+ * against the branch head, so asking again while nothing merged reads no history from git.
+ */
+async function milestoneHistory(repo: RepoPaths, row: MilestoneRow) {
+  const head = await resolveCommit(repo.root, `refs/heads/${row.branch}`);
+  if (!head)
+    return readBranchHistory(repo.root, [`${row.start_commit ?? row.base}..refs/heads/${row.branch}`]);
+  if (!row.start_commit) return readBranchHistory(repo.root, [`${row.base}..${head}`]);
+  const file = path.join(repo.stateDir, 'cache', `progress-${row.id}.json`);
+  return readBranchHistoryCached(repo.root, file, row.start_commit, head);
 }
 
 /** A running task's own commits, not yet merged: its lines so far and its latest Progress marker. */

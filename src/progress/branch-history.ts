@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { InputError } from '../shared/errors.js';
 import { parseTrailerLines } from '../git/trailers.js';
 import { streamGit } from './analyze/git-stream.js';
@@ -89,5 +91,59 @@ export async function readBranchHistory(cwd: string, revs: string[]): Promise<Br
     );
   }
   parser.end();
+  return history;
+}
+
+interface CachedHistory {
+  version: 1;
+  key: string;
+  commits: CommitFacts[];
+  linesByTask: [string, LinesByKind][];
+  lines: LinesByKind;
+  marker: number | null;
+}
+
+/**
+ * `readBranchHistory` of `start..<head>` remembered in `file` against the resolved commits, so
+ * asking again while the branch has not moved reads no history from git. A damaged or stale file
+ * is read again from git and rewritten (atomically: temp file and rename).
+ */
+export async function readBranchHistoryCached(
+  cwd: string,
+  file: string,
+  start: string,
+  head: string,
+): Promise<BranchHistory> {
+  const key = `${start}..${head}`;
+  try {
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as CachedHistory;
+    if (cached.version === 1 && cached.key === key) {
+      return {
+        commits: cached.commits,
+        linesByTask: new Map(cached.linesByTask),
+        lines: cached.lines,
+        marker: cached.marker,
+      };
+    }
+  } catch {
+    // Missing or unreadable: read it from git below.
+  }
+  const history = await readBranchHistory(cwd, [key]);
+  const entry: CachedHistory = {
+    version: 1,
+    key,
+    commits: history.commits,
+    linesByTask: [...history.linesByTask],
+    lines: history.lines,
+    marker: history.marker,
+  };
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(entry));
+    renameSync(temp, file);
+  } catch {
+    // A cache that cannot be written costs speed, never a result.
+  }
   return history;
 }
