@@ -37,6 +37,7 @@ const benchmarks: Record<string, () => Promise<BenchOutcome>> = {
   conflicts: async () => (await import('./conflicts.js')).runConflicts(),
   'auto-tune': async () => (await import('./auto-tune.js')).runAutoTune(),
   'setup-cache': async () => (await import('./setup-cache.js')).runSetupCache(),
+  mcp: async () => (await import('./mcp.js')).runMcp(),
   serve: async () => (await import('./serve.js')).runServe(),
 };
 
