@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,8 @@ import { cairn, cleanupTemp, CLI, tempDir } from './helpers.js';
 import { setupScenario, statusJson, taskOf } from './scenarios.js';
 
 afterAll(cleanupTemp);
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 const TOOLS = [
   'ack_message',
@@ -238,6 +241,37 @@ describe('cairn mcp over stdio', () => {
       .map((line) => JSON.parse(line) as { id: number; error?: unknown; result?: { tools?: unknown[] } });
     expect(replies.find((r) => r.id === 1)?.error).toBeDefined();
     expect(replies.find((r) => r.id === 3)?.result?.tools).toHaveLength(10);
+  });
+
+  it('an agent started by cairn run reaches it with the identity the run gave it', async () => {
+    const sdk = (file: string) =>
+      JSON.stringify(
+        pathToFileURL(path.join(ROOT, 'node_modules/@modelcontextprotocol/sdk/dist/esm', file)).href,
+      );
+    const client = [
+      `import { Client } from ${sdk('client/index.js')};`,
+      `import { StdioClientTransport } from ${sdk('client/stdio.js')};`,
+      "import { writeFileSync } from 'node:fs';",
+      "const client = new Client({ name: 'agent', version: '1' });",
+      `await client.connect(new StdioClientTransport({ command: process.execPath, args: [${JSON.stringify(CLI)}, 'mcp'], env: process.env }));`,
+      'const text = async (name, args) => (await client.callTool({ name, arguments: args })).content[0].text;',
+      "const progress = JSON.parse(await text('report_progress', { percent: 50 }));",
+      "const info = JSON.parse(await text('task_info', {}));",
+      'writeFileSync(process.argv[2], JSON.stringify({ progress, info }));',
+      'await client.close();',
+    ].join('\n');
+    const { root, scratch } = setupScenario({
+      spec: { title: 'Agents', tasks: [{ id: 'solo' }] },
+      agentBody: `node "$SCRATCH/client.mjs" "$SCRATCH/$1.json"\necho done > "$1.txt"`,
+    });
+    writeFileSync(path.join(scratch, 'client.mjs'), client);
+    const run = await cairn(root, ['run', '001'], cleanEnv({}));
+    expect(run.code, run.stderr).toBe(0);
+    const seen = JSON.parse(readFileSync(path.join(scratch, 'solo.json'), 'utf8'));
+    expect(seen.info.you).toMatchObject({ milestone: '001', task: 'solo', attempt: 1, agent: 'scripted' });
+    expect(seen.info.you.session).toEqual(expect.any(String));
+    expect(seen.progress.progress_file).toMatch(/solo\.1\.progress$/);
+    expect(readFileSync(seen.progress.progress_file, 'utf8')).toBe('50%\n');
   });
 
   it('prints the configuration for Claude Code, Codex and Gemini CLI', async () => {
