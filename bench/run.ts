@@ -35,6 +35,7 @@ const benchmarks: Record<string, () => Promise<BenchOutcome>> = {
   analyze: async () => (await import('./analyze.js')).runAnalyze(),
   progress: async () => (await import('./progress.js')).runProgress(),
   conflicts: async () => (await import('./conflicts.js')).runConflicts(),
+  bus: async () => (await import('./bus.js')).runBus(),
   'auto-tune': async () => (await import('./auto-tune.js')).runAutoTune(),
   'setup-cache': async () => (await import('./setup-cache.js')).runSetupCache(),
   mcp: async () => (await import('./mcp.js')).runMcp(),
