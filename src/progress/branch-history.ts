@@ -3,7 +3,7 @@ import path from 'node:path';
 import { InputError } from '../shared/errors.js';
 import { parseTrailerLines } from '../git/trailers.js';
 import { streamGit } from './analyze/git-stream.js';
-import { createLogParser, LOG_FORMAT, type RawCommit } from './analyze/log-parser.js';
+import { createLogParser, logArgs, type RawCommit } from './analyze/log-parser.js';
 import { KINDS } from './analyze/types.js';
 import type { CommitFacts, LinesByKind } from './types.js';
 
@@ -17,22 +17,7 @@ export interface BranchHistory {
   marker: number | null;
 }
 
-const LOG_ARGS = [
-  '-c',
-  'log.showRoot=true',
-  'log',
-  '--ignore-missing',
-  '-z',
-  '--numstat',
-  '-M',
-  '--diff-merges=off',
-  '--no-color',
-  '--no-ext-diff',
-  '--no-textconv',
-  '--no-relative',
-  '--no-show-signature',
-  `--format=${LOG_FORMAT}`,
-];
+const LOG_ARGS = logArgs(['--ignore-missing']);
 
 export function emptyLines(): LinesByKind {
   return {

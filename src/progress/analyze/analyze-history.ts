@@ -1,7 +1,7 @@
 import { createAggregator, type Aggregator } from './aggregate.js';
 import { cacheFile, isCacheDamage, openCache, removeCacheFile, type AnalyzeCache } from './cache.js';
 import { gitLines, streamGit } from './git-stream.js';
-import { createLogParser, LOG_FORMAT } from './log-parser.js';
+import { createLogParser, logArgs } from './log-parser.js';
 import { checkGitEnd, checkRangeInput, resolveRange } from './range.js';
 import { toRecord } from './record.js';
 import { probeRepo, type AnalyzeRepo } from './repo-probe.js';
@@ -27,24 +27,7 @@ const PRUNE_AT = 50_000;
 
 // Flags that make `git log` output independent of the user's configuration. Git's cache of
 // delta bases (96 MiB by default) is most of its memory on a long history, and no faster here.
-const LOG_ARGS = [
-  '--no-replace-objects',
-  '-c',
-  'log.showRoot=true',
-  '-c',
-  'core.deltaBaseCacheLimit=16m',
-  'log',
-  '-z',
-  '--numstat',
-  '-M',
-  '--diff-merges=off',
-  '--no-color',
-  '--no-ext-diff',
-  '--no-textconv',
-  '--no-relative',
-  '--no-show-signature',
-  `--format=${LOG_FORMAT}`,
-];
+const LOG_ARGS = logArgs();
 
 /** `cairn analyze`: commit figures of any git repository, from git and the incremental cache. */
 export async function analyzeHistory(options: AnalyzeOptions): Promise<AnalyzeOutcome> {

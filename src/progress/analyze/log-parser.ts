@@ -24,6 +24,33 @@ export interface RawCommit {
 export const LOG_FORMAT = '%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00%(trailers:only,unfold)%x00';
 const HEADER_FIELDS = 8;
 
+/**
+ * `git log` printing what the parser reads, whatever the user's configuration: NUL-separated
+ * numstat with renames, no diff for merges (their parents' commits carry it), no colour, no
+ * external diff or textconv. `extra` goes among the log options (e.g. `--ignore-missing`).
+ */
+export function logArgs(extra: string[] = []): string[] {
+  return [
+    '--no-replace-objects',
+    '-c',
+    'log.showRoot=true',
+    '-c',
+    'core.deltaBaseCacheLimit=16m',
+    'log',
+    ...extra,
+    '-z',
+    '--numstat',
+    '-M',
+    '--diff-merges=off',
+    '--no-color',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-relative',
+    '--no-show-signature',
+    `--format=${LOG_FORMAT}`,
+  ];
+}
+
 export interface LogParser {
   push(chunk: Buffer): void;
   /** Flushes the last commit; call once the stream ended. */

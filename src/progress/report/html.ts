@@ -1,10 +1,10 @@
-import { durationText } from './markdown.js';
+import { agentTable, dimensionTable, durationText, linesTable, taskTable, type TextTable } from './tables.js';
 import type { ReportData } from './model.js';
 import { burnUpChart, dimensionBars, escapeXml, velocityChart } from './svg.js';
 
 const pct = (value: number | null) => (value === null ? 'no data' : `${Math.round(value * 100)}%`);
 
-function table(header: string[], rows: string[][]): string {
+function table({ header, rows }: TextTable): string {
   const head = header.map((h) => `<th scope="col">${escapeXml(h)}</th>`).join('');
   const body = rows
     .map((row) => `<tr>${row.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`)
@@ -31,10 +31,7 @@ export function renderHtml(data: ReportData): string {
 <p><span class="big">${pct(p.overall)}</span> overall · confidence ${p.confidence.toFixed(2)} · ${done} of ${data.tasks.length} tasks done · state <code>${escapeXml(milestone.state)}</code> · branch <code>${escapeXml(milestone.branch)}</code></p>
 <section><h2>Dimensions</h2>
 ${dimensionBars(p.dimensions)}
-${table(
-  ['Dimension', 'Value', 'Why'],
-  Object.entries(p.dimensions).map(([n, d]) => [n, pct(d.value), d.explanation]),
-)}
+${table(dimensionTable(data))}
 </section>
 <section><h2>Burn-up</h2>${burnUpChart(data.burn_up)}</section>
 <section><h2>Velocity</h2>${velocityChart(data.burn_up)}
@@ -42,31 +39,13 @@ ${table(
 <p>Forecast: ${escapeXml(forecast.p50_seconds === null ? forecast.explanation : `P50 ${durationText(forecast.p50_seconds)} (${forecast.p50_at ?? ''}), P90 ${durationText(forecast.p90_seconds)} (${forecast.p90_at ?? ''})`)}</p>
 </section>
 <section><h2>Tasks</h2>
-${table(
-  ['Task', 'Title', 'State', 'Weight', 'Agent', 'Attempts', 'Took', 'Lines'],
-  data.tasks.map((t) => [
-    t.id,
-    t.title,
-    t.reason && t.state !== 'done' ? `${t.state} (${t.reason})` : t.state,
-    String(t.weight),
-    t.agent,
-    String(t.attempts),
-    durationText(t.seconds),
-    String(t.lines),
-  ]),
-)}
+${table(taskTable(data))}
 </section>
 <section><h2>Agents</h2>
-${table(
-  ['Agent', 'Tasks', 'Merged', 'Attempts', 'Failed'],
-  data.agents.map((a) => [a.agent, String(a.tasks), String(a.merged), String(a.attempts), String(a.failed)]),
-)}
+${table(agentTable(data))}
 </section>
 <section><h2>Stats</h2><p>${data.stats.commits} task commits, ${data.stats.merges} merges.</p>
-${table(
-  ['Kind', 'Added', 'Deleted'],
-  Object.entries(data.stats.lines).map(([k, l]) => [k, String(l.added), String(l.deleted)]),
-)}
+${table(linesTable(data))}
 </section>
 <section><h2>Risks</h2>${data.risks.length === 0 ? '<p>None found.</p>' : `<ul>${data.risks.map((r) => `<li>${escapeXml(r)}</li>`).join('')}</ul>`}
 ${p.insights.recommendations.length === 0 ? '' : `<h3>Recommendations</h3><ul>${p.insights.recommendations.map((r) => `<li>${escapeXml(r.message)} <small>(${escapeXml(r.rule)})</small></li>`).join('')}</ul>`}

@@ -1,21 +1,15 @@
 import type { ReportData } from './model.js';
+import { agentTable, dimensionTable, durationText, linesTable, taskTable, type TextTable } from './tables.js';
 
 const pct = (value: number | null) => (value === null ? 'no data' : `${Math.round(value * 100)}%`);
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function table(header: string[], rows: string[][]): string {
+function table({ header, rows }: TextTable): string {
   return [
     `| ${header.join(' | ')} |`,
     `| ${header.map(() => '---').join(' | ')} |`,
     ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
   ].join('\n');
-}
-
-export function durationText(seconds: number | null): string {
-  if (seconds === null) return '-';
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 /** A report fit for a pull-request description: summary, tasks, agents, stats, risks. */
@@ -30,10 +24,7 @@ export function renderMarkdown(data: ReportData): string {
     '',
     '### Summary',
     '',
-    table(
-      ['Dimension', 'Value', 'Why'],
-      Object.entries(p.dimensions).map(([name, d]) => [name, pct(d.value), d.explanation]),
-    ),
+    table(dimensionTable(data)),
     '',
     `- Velocity: ${velocity.weighted_tasks_per_hour === null ? 'no data' : `${velocity.weighted_tasks_per_hour} weighted tasks/h, ${velocity.commits_per_day} commits/day (${velocity.trend})`}`,
     `- Forecast: ${forecast.p50_seconds === null ? forecast.explanation : `P50 ${durationText(forecast.p50_seconds)}, P90 ${durationText(forecast.p90_seconds)}`}`,
@@ -41,41 +32,17 @@ export function renderMarkdown(data: ReportData): string {
     '',
     '### Tasks',
     '',
-    table(
-      ['Task', 'Title', 'State', 'Weight', 'Agent', 'Attempts', 'Took', 'Lines'],
-      data.tasks.map((t) => [
-        t.id,
-        t.title,
-        t.reason && t.state !== 'done' ? `${t.state} (${t.reason})` : t.state,
-        String(t.weight),
-        t.agent,
-        String(t.attempts),
-        durationText(t.seconds),
-        String(t.lines),
-      ]),
-    ),
+    table(taskTable(data)),
     '',
     '### Agents',
     '',
-    table(
-      ['Agent', 'Tasks', 'Merged', 'Attempts', 'Failed'],
-      data.agents.map((a) => [
-        a.agent,
-        String(a.tasks),
-        String(a.merged),
-        String(a.attempts),
-        String(a.failed),
-      ]),
-    ),
+    table(agentTable(data)),
     '',
     '### Stats',
     '',
     `${data.stats.commits} task commits, ${data.stats.merges} merges on \`${milestone.branch}\`.`,
     '',
-    table(
-      ['Kind', 'Added', 'Deleted'],
-      Object.entries(data.stats.lines).map(([kind, l]) => [kind, String(l.added), String(l.deleted)]),
-    ),
+    table(linesTable(data)),
     '',
     '### Risks',
     '',
