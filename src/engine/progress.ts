@@ -117,7 +117,7 @@ async function milestoneHistory(repo: RepoPaths, row: MilestoneRow) {
   if (!head)
     return readBranchHistory(repo.root, [`${row.start_commit ?? row.base}..refs/heads/${row.branch}`]);
   if (!row.start_commit) return readBranchHistory(repo.root, [`${row.base}..${head}`]);
-  const file = path.join(repo.stateDir, 'cache', `progress-${row.id}.json`);
+  const file = path.join(repo.stateDir, 'progress-cache', `${row.id}.json`);
   return readBranchHistoryCached(repo.root, file, row.start_commit, head);
 }
 
