@@ -36,7 +36,26 @@ describe('decideConcurrency (AIMD)', () => {
     expect(decideConcurrency(1, sample(0.3, 10, 3, 0.05), undefined, bounds)).toBeUndefined();
   });
 
-  it('holds steady when the machine is busy and the last step paid off', () => {
-    expect(decideConcurrency(3, sample(0.9, 12), { concurrency: 2, throughput: 10 }, bounds)).toBeUndefined();
+  it('keeps climbing on a busy machine while each step raises throughput, and holds when it stops paying', () => {
+    expect(decideConcurrency(3, sample(0.9, 12), { concurrency: 2, throughput: 10 }, bounds)).toEqual({
+      to: 4,
+      why: 'throughput rose to 12.0 tasks/min and 3 task(s) wait',
+    });
+    expect(
+      decideConcurrency(3, sample(0.9, 10.2), { concurrency: 2, throughput: 10 }, bounds),
+    ).toBeUndefined();
+  });
+});
+
+describe('decideConcurrency in slow start', () => {
+  it('doubles while CPU has room, never past the bound or the tasks waiting', () => {
+    expect(decideConcurrency(2, sample(0.5, 10, 10), undefined, bounds, true)).toMatchObject({ to: 4 });
+    expect(decideConcurrency(6, sample(0.5, 10, 10), undefined, bounds, true)).toMatchObject({ to: 8 });
+    expect(decideConcurrency(2, sample(0.5, 10, 1), undefined, bounds, true)).toMatchObject({ to: 3 });
+    // Probing past a busy CPU until throughput falls.
+    expect(decideConcurrency(2, sample(0.97, 10, 10), undefined, bounds, true)).toMatchObject({
+      to: 4,
+      why: 'probing (slow start) and 10 task(s) wait',
+    });
   });
 });

@@ -39,7 +39,7 @@ export const TUNE = {
 
 /**
  * Additive increase, multiplicative decrease: one more agent while CPU and memory have room and
- * tasks wait; half as many when memory runs low, or when the machine is saturated and the last
+ * tasks wait (twice as many while in slow start, before the first decrease); half as many when memory runs low, or when the machine is saturated and the last
  * step up did not raise throughput. `previous` is the window before the last change, to judge it.
  */
 export function decideConcurrency(
@@ -47,6 +47,8 @@ export function decideConcurrency(
   sample: TuneSample,
   previous: { concurrency: number; throughput: number } | undefined,
   bounds: TuneBounds,
+  /** Until the first decrease, grow by doubling (slow start) rather than by one. */
+  slowStart = false,
 ): TuneDecision | undefined {
   const pct = (value: number) => `${Math.round(value * 100)}%`;
   const down = (why: string): TuneDecision | undefined => {
@@ -67,8 +69,19 @@ export function decideConcurrency(
   if (sample.cpuBusy > TUNE.cpuSaturated && steppedUp && sample.throughput <= previous.throughput) {
     return down(`CPU is ${pct(sample.cpuBusy)} busy and the last step up did not raise throughput`);
   }
-  if (sample.cpuBusy < TUNE.cpuRoom && sample.waiting > 0 && current < bounds.max) {
-    return { to: current + 1, why: `CPU is ${pct(sample.cpuBusy)} busy and ${sample.waiting} task(s) wait` };
+  // More agents while tasks wait and there is room: CPU not saturated, or the last step up raised
+  // throughput, or still in slow start (probing until throughput falls, as TCP probes until loss).
+  const improving = steppedUp && sample.throughput > previous.throughput * (1 + TUNE.tolerance / 2);
+  const room = sample.cpuBusy < TUNE.cpuRoom || improving || slowStart;
+  if (room && sample.waiting > 0 && current < bounds.max) {
+    const to = Math.min(bounds.max, slowStart ? current * 2 : current + 1, current + sample.waiting);
+    const reason =
+      sample.cpuBusy < TUNE.cpuRoom
+        ? `CPU is ${pct(sample.cpuBusy)} busy`
+        : improving
+          ? `throughput rose to ${sample.throughput.toFixed(1)} tasks/min`
+          : 'probing (slow start)';
+    return { to, why: `${reason} and ${sample.waiting} task(s) wait` };
   }
   return undefined;
 }

@@ -283,6 +283,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     const busy = tune.cpuBusy ?? cpuMeter();
     const mem = tune.memFree ?? memFree;
     let previous: { concurrency: number; throughput: number } | undefined;
+    let slowStart = true;
     let windowStart = clock.now();
     limit = Math.min(tune.max, Math.max(tune.min, limit));
     const timer = setInterval(() => {
@@ -295,7 +296,8 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       };
       finishedInWindow = 0;
       windowStart = clock.now();
-      const decision = decideConcurrency(limit, sample, previous, tune);
+      const decision = decideConcurrency(limit, sample, previous, tune, slowStart);
+      if (decision && decision.to < limit) slowStart = false;
       previous = { concurrency: limit, throughput: sample.throughput };
       if (!decision) return;
       store.append({

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { cpus, hostname } from 'node:os';
 import { commitIdentityEnv } from '../git/identity.js';
 import { ensureBranch } from '../git/refs.js';
 import { resolveRepo } from '../git/repo.js';
@@ -90,7 +90,12 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
       const { notices, resume } = reconcileWithGit(store, spec.id, merged, finishedWork);
       await removeFinishedWorktrees({ repo, spec }, store);
       notices.forEach((notice) => options.reporter.onNotice(notice));
-      const concurrency = options.concurrency ?? config.defaults.concurrency;
+      // Auto-tune without a starting point starts at one agent per CPU.
+      const concurrency =
+        options.concurrency ??
+        (options.autoTune
+          ? Math.min(defaultMaxConcurrency(), cpus().length || 1)
+          : config.defaults.concurrency);
       store.append({
         type: 'run.started',
         milestone: spec.id,
