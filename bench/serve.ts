@@ -8,7 +8,8 @@
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../test/e2e/browser.js';
 import type { CairnEvent } from '../src/store/events.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { openJournalWatch } from '../src/store/watch-journal.js';
@@ -33,26 +34,10 @@ const EVENTS = Number(process.env.BENCH_SERVE_EVENTS ?? 200);
 const CLIENTS = Number(process.env.BENCH_SERVE_CLIENTS ?? 50);
 const RUN_TASKS = Number(process.env.BENCH_SERVE_TASKS ?? 200);
 const LOADS = Number(process.env.BENCH_SERVE_LOADS ?? 15);
-const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
 const ASSETS = path.join(ROOT, 'dist', 'ui', 'web', 'client');
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
-}
 
 /** A repository whose journal plans milestone 001 with `count` pending tasks. */
 function plannedRepo(count: number): { repo: string; db: string } {
@@ -218,7 +203,7 @@ async function firstLoad(browser: Browser, repo: string) {
 }
 
 export async function runServe(): Promise<BenchOutcome> {
-  const browser = await launch();
+  const browser = await launchBrowser();
   try {
     const { repo, db } = plannedRepo(EVENTS);
     log(`  serve: event-to-screen latency over ${EVENTS} events`);

@@ -14,7 +14,8 @@ export interface Rng {
   fork(label: string): Rng;
 }
 
-function mulberry32(state: number): () => number {
+/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
+export function mulberry32(state: number): () => number {
   let a = state >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -4,6 +4,7 @@
  * renames, deletions, binary files, a non-UTF-8 path and message, Agent/Milestone/Task trailers,
  * bursts of activity and a skewed clock. Used by the analyze e2e tests and bench/analyze.ts.
  */
+import { mulberry32 } from '../../src/shared/random.js';
 import { execFileSync, spawn } from 'node:child_process';
 
 export interface HistoryOptions {
@@ -33,17 +34,7 @@ export interface HistoryManifest {
   branches: Record<string, number>;
 }
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 const AUTHORS = [
   ['Ann Lee', 'ann@example.com'],
