@@ -192,6 +192,17 @@ const migrations: string[] = [
   CREATE INDEX bus_pending ON bus_messages (milestone, recipient, priority DESC, id) WHERE state = 'pending';
   CREATE INDEX bus_dead ON bus_messages (milestone, id) WHERE state = 'dead';
   `,
+  // One small partial index per event type read on its own (plans, merges, snapshots, pull
+  // requests, tuning, hand-made commits): the frequent events pay no index write for them.
+  `
+  DROP INDEX events_by_type;
+  CREATE INDEX events_planned ON events (milestone, seq) WHERE type = 'milestone.planned';
+  CREATE INDEX events_merged ON events (milestone, seq) WHERE type = 'task.merged';
+  CREATE INDEX events_snapshots ON events (milestone, seq) WHERE type = 'progress.snapshot';
+  CREATE INDEX events_prs ON events (milestone, seq) WHERE type = 'milestone.pr';
+  CREATE INDEX events_tuned ON events (milestone, seq) WHERE type = 'run.tuned';
+  CREATE INDEX events_recorded ON events (milestone, seq) WHERE type = 'commit.recorded';
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
