@@ -1,4 +1,5 @@
 import { identitiesOf, parseAddress } from '../bus/address.js';
+import { journaledMilestone } from './find-milestone.js';
 import { openCoordination, type Coordination } from '../bus/coordination.js';
 import type { Directory } from '../bus/types.js';
 import { resolveRepo, type RepoPaths } from '../git/repo.js';
@@ -45,7 +46,7 @@ async function directoryFromSpec(repo: RepoPaths, name: string, cwd: string) {
 
 async function chooseMilestone(repo: RepoPaths, store: Store, name: string | undefined, cwd: string) {
   if (name !== undefined) {
-    const known = store.milestones().find((m) => m.id === name || m.branch === `milestone/${name}`);
+    const known = journaledMilestone(store, name);
     const directory = known && directoryFromStore(store, known.id);
     return known && directory ? { id: known.id, directory } : directoryFromSpec(repo, name, cwd);
   }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { journaledMilestoneOrSpec } from './find-milestone.js';
 import type { RepoPaths } from '../git/repo.js';
 import { analyzePhases, type PerfReport } from '../progress/perf/analyze-phases.js';
 import { InputError } from '../shared/errors.js';
@@ -14,12 +15,7 @@ export async function readPerf(repo: RepoPaths, name: string, cwd: string): Prom
   if (!existsSync(stateDbFile(repo.stateDir))) throw notRun(name);
   const store = openStore(repo, { quickCheck: false });
   try {
-    let row = store.milestones().find((m) => m.id === name || m.branch === `milestone/${name}`);
-    if (!row) {
-      const { resolveSpecFile } = await import('./load.js');
-      const file = resolveSpecFile(repo.root, name, cwd);
-      row = store.milestones().find((m) => m.spec_file === file);
-    }
+    const row = await journaledMilestoneOrSpec(repo, store, name, cwd);
     if (!row) throw notRun(name);
     const events = store.eventsOfType(row.id, ['attempt.started', 'attempt.ended', 'task.merged']);
     return analyzePhases(row.id, events, store.latestRun(row.id)?.concurrency ?? 1);

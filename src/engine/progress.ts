@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { journaledMilestoneOrSpec } from './find-milestone.js';
 import type { RepoPaths } from '../git/repo.js';
 import path from 'node:path';
 import { resolveCommit } from '../git/refs.js';
@@ -221,8 +222,7 @@ export async function readProgress(
   // report a damaged database (the store's guard), and `cairn run` and `cairn doctor` check it.
   const store = existsSync(stateDbFile(repo.stateDir)) ? openStore(repo, { quickCheck: false }) : undefined;
   try {
-    const row = store?.milestones().find((m) => m.id === name || m.branch === `milestone/${name}`);
-    const known = row ?? (store ? await knownBySpec(repo, store, name, cwd) : undefined);
+    const known = store ? await journaledMilestoneOrSpec(repo, store, name, cwd) : undefined;
     if (!store || !known) {
       const input = await fromSpec(repo, name, cwd, nowMs);
       return { report: computeProgress(input), input, history: [] };
@@ -235,11 +235,4 @@ export async function readProgress(
   } finally {
     store?.close();
   }
-}
-
-/** A milestone named by spec path or id-slug that the journal knows under its id. */
-async function knownBySpec(repo: RepoPaths, store: Store, name: string, cwd: string) {
-  const { resolveSpecFile } = await import('./load.js');
-  const file = resolveSpecFile(repo.root, name, cwd);
-  return store.milestones().find((m) => m.spec_file === file);
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { journaledMilestone } from './find-milestone.js';
 import type { RepoPaths } from '../git/repo.js';
 import { slugify } from '../spec/ids.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
@@ -144,7 +145,7 @@ export async function readStatus(
   const store = existsSync(stateDbFile(repo.stateDir)) ? openStore(repo) : undefined;
   try {
     if (name) {
-      const row = store?.milestones().find((m) => m.id === name || m.branch === `milestone/${name}`);
+      const row = store && journaledMilestone(store, name);
       const known = row && store ? fromStore(store, row.id) : undefined;
       if (known) return [known];
       // Parsing YAML is the slow path, taken only for milestones the journal does not know.

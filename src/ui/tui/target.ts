@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { journaledMilestone } from '../../engine/find-milestone.js';
 import type { RepoPaths } from '../../git/repo.js';
 import { agentNameOf } from '../../engine/run-context.js';
 import { stateDbFile } from '../../engine/names.js';
@@ -52,7 +53,7 @@ export async function resolveTarget(
   const store = existsSync(file) ? openStore(repo, { quickCheck: false }) : undefined;
   try {
     if (name) {
-      const row = store?.milestones().find((m) => m.id === name || m.branch === `milestone/${name}`);
+      const row = store && journaledMilestone(store, name);
       return row ? { id: row.id, title: row.title, planned: [] } : await fromSpec(repo, name, cwd);
     }
     const known = store ? newestKnown(store) : undefined;
