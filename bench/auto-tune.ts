@@ -2,12 +2,10 @@
  * `auto-tune`: a milestone whose acceptance is CPU-heavy, run with `--auto-tune` (starting at
  * concurrency 1) against the best fixed concurrency found by a sweep in the same run.
  */
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   CLI,
+  benchConfig,
   createBenchRepo,
-  git,
   goal,
   log,
   removeTemp,
@@ -23,18 +21,6 @@ const SWEEP = [1, 2, 3, 4];
 const BURN = `node -e "const t=Date.now(); while (Date.now() - t < 250) {}"`;
 
 function createRepo(): string {
-  const config = [
-    'defaults:',
-    '  agent: writer',
-    '  concurrency: 1',
-    '  retries: 0',
-    '  timeout: 60s',
-    'agents:',
-    '  writer:',
-    `    command: ${JSON.stringify(['/bin/sh', '-c', 'echo {task} > {task}.txt'])}`,
-    '',
-  ].join('\n');
-  const root = createBenchRepo(1, 'cairn-bench-tune-', config);
   const spec = ['id: "001"', 'title: Bench', 'base: main', 'tasks:'];
   for (let i = 1; i <= TASKS; i++) {
     spec.push(
@@ -43,10 +29,8 @@ function createRepo(): string {
       `    acceptance: [${JSON.stringify(BURN)}]`,
     );
   }
-  writeFileSync(path.join(root, '.milestones', '001-bench.yaml'), `${spec.join('\n')}\n`);
-  git(root, ['add', '-A']);
-  git(root, ['commit', '--quiet', '-m', 'spec']);
-  return root;
+  const config = benchConfig({ agent: 'writer', command: ['/bin/sh', '-c', 'echo {task} > {task}.txt'] });
+  return createBenchRepo(TASKS, 'cairn-bench-tune-', config, `${spec.join('\n')}\n`);
 }
 
 async function measure(args: string[]): Promise<{ seconds: number; tasksPerMin: number }> {

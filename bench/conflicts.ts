@@ -4,12 +4,11 @@
  * scheduling (the default) and with `--allow-overlap`: merge conflicts and wasted agent-seconds
  * (agent time of attempts whose work was never merged) in each.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
   CLI,
+  benchConfig,
   createBenchRepo,
   goal,
   log,
@@ -47,35 +46,22 @@ function overlapShare(): number {
 function createRepo(): string {
   const tasks = tasksAndGroups();
   // The group of each task reaches the agent through the profile's env.
-  const env = tasks.map((t) => `      GROUP_OF_${t.id}: ${t.group}`).join('\n');
-  const config = [
-    'defaults:',
-    '  agent: writer',
-    '  concurrency: 4',
-    '  retries: 0',
-    '  timeout: 60s',
-    '  base: main',
-    'agents:',
-    '  writer:',
-    `    command: ${JSON.stringify(AGENT)}`,
-    '    env:',
-    env,
-    '',
-  ].join('\n');
-  const root = createBenchRepo(1, 'cairn-bench-conflicts-', config);
+  const config = benchConfig({
+    agent: 'writer',
+    command: AGENT,
+    concurrency: 4,
+    env: Object.fromEntries(tasks.map((t) => [`GROUP_OF_${t.id}`, t.group])),
+  });
   const spec = ['id: "001"', 'title: Bench', 'base: main', 'tasks:'];
-  for (const t of tasks)
+  for (const t of tasks) {
     spec.push(
       `  - id: ${t.id}`,
       `    title: Rewrite the ${t.group} file`,
       `    files: [shared/${t.group}.txt]`,
     );
-  writeFileSync(path.join(root, '.milestones', '001-bench.yaml'), `${spec.join('\n')}\n`);
-  mkdirSync(path.join(root, 'shared'), { recursive: true });
-  for (let g = 1; g <= GROUPS.length; g++) writeFileSync(path.join(root, 'shared', `g${g}.txt`), 'start\n');
-  execFileSync('git', ['add', '-A'], { cwd: root });
-  execFileSync('git', ['commit', '--quiet', '-m', 'groups'], { cwd: root });
-  return root;
+  }
+  const files = Object.fromEntries(GROUPS.map((_, g) => [`shared/g${g + 1}.txt`, 'start\n']));
+  return createBenchRepo(tasks.length, 'cairn-bench-conflicts-', config, `${spec.join('\n')}\n`, files);
 }
 
 interface Outcome {

@@ -10,23 +10,13 @@ import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { CairnEvent } from '../src/store/events.js';
 import { loadMilestone } from '../src/engine/load.js';
 import { definitionOf } from '../src/engine/definition.js';
-import { MILESTONE_BRANCH, createBenchRepo, git, taskIds } from './lib.js';
+import { MILESTONE_BRANCH, benchConfig, createBenchRepo, git, taskIds } from './lib.js';
 
 /** The agent: marks its start (nanoseconds) in $MARK_DIR/<task>.start, then sleeps. */
 export const RESUME_AGENT = ['/bin/sh', '-c', 'date +%s%N > "$MARK_DIR/$CAIRN_TASK.start"; exec sleep 30'];
 
 export function resumeConfig(): string {
-  return [
-    'defaults:',
-    '  agent: writer',
-    '  concurrency: 1',
-    '  retries: 0',
-    '  timeout: 60s',
-    'agents:',
-    '  writer:',
-    `    command: ${JSON.stringify(RESUME_AGENT)}`,
-    '',
-  ].join('\n');
+  return benchConfig({ agent: 'writer', command: RESUME_AGENT });
 }
 
 /** A repository on `main` (one commit: README, config, spec of `count` independent tasks). */

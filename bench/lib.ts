@@ -319,18 +319,26 @@ export function taskIds(count: number): string[] {
 
 export const AGENT_COMMAND = ['/bin/sh', '-c', 'echo {task} > {task}.txt'];
 
-/** `.cairn/config.yaml` with one profile, `bench`, that writes `<task>.txt` in its worktree. */
-export function benchConfig(): string {
+/**
+ * `.cairn/config.yaml` with one profile (by default `bench`, which writes `<task>.txt` in its
+ * worktree), no retries, a 60 s timeout and base `main`; `env` is the profile's environment.
+ */
+export function benchConfig(
+  options: { agent?: string; command?: string[]; concurrency?: number; env?: Record<string, string> } = {},
+): string {
+  const agent = options.agent ?? 'bench';
+  const env = Object.entries(options.env ?? {});
   return [
     'defaults:',
-    '  agent: bench',
-    '  concurrency: 1',
+    `  agent: ${agent}`,
+    `  concurrency: ${options.concurrency ?? 1}`,
     '  retries: 0',
     '  timeout: 60s',
     '  base: main',
     'agents:',
-    '  bench:',
-    `    command: ${JSON.stringify(AGENT_COMMAND)}`,
+    `  ${agent}:`,
+    `    command: ${JSON.stringify(options.command ?? AGENT_COMMAND)}`,
+    ...(env.length > 0 ? ['    env:', ...env.map(([key, value]) => `      ${key}: ${value}`)] : []),
     '',
   ].join('\n');
 }
@@ -345,10 +353,16 @@ export function benchSpec(ids: string[]): string {
 export const MILESTONE_BRANCH = 'milestone/001-bench';
 
 /**
- * A git repository on `main` with one commit holding a README, the bench config and a spec
- * of `count` independent tasks, with a local identity.
+ * A git repository on `main` with one commit holding a README, the bench config, a spec (by
+ * default of `count` independent tasks) and `files`, with a local identity.
  */
-export function createBenchRepo(count: number, prefix = 'cairn-bench-', config = benchConfig()): string {
+export function createBenchRepo(
+  count: number,
+  prefix = 'cairn-bench-',
+  config = benchConfig(),
+  spec = benchSpec(taskIds(count)),
+  files: Record<string, string> = {},
+): string {
   const root = tempDir(prefix);
   git(root, ['init', '--quiet', '--initial-branch=main']);
   git(root, ['config', 'user.name', 'Cairn Bench']);
@@ -358,7 +372,11 @@ export function createBenchRepo(count: number, prefix = 'cairn-bench-', config =
   mkdirSync(path.join(root, '.milestones'), { recursive: true });
   writeFileSync(path.join(root, 'README.md'), '# bench project\n');
   writeFileSync(path.join(root, '.cairn', 'config.yaml'), config);
-  writeFileSync(path.join(root, '.milestones', '001-bench.yaml'), benchSpec(taskIds(count)));
+  writeFileSync(path.join(root, '.milestones', '001-bench.yaml'), spec);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
   git(root, ['add', '-A']);
   git(root, ['commit', '--quiet', '-m', 'initial commit']);
   return root;
