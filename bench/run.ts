@@ -39,6 +39,7 @@ const benchmarks: Record<string, () => Promise<BenchOutcome>> = {
   'auto-tune': async () => (await import('./auto-tune.js')).runAutoTune(),
   'setup-cache': async () => (await import('./setup-cache.js')).runSetupCache(),
   mcp: async () => (await import('./mcp.js')).runMcp(),
+  monitor: async () => (await import('./monitor.js')).runMonitor(),
   serve: async () => (await import('./serve.js')).runServe(),
 };
 

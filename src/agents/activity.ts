@@ -3,10 +3,10 @@ import path from 'node:path';
 import { runProcess } from '../shared/process.js';
 
 /**
- * Notices whether a running agent is doing anything: its log growing, or its worktree's
- * changed files changing. The worktree is only looked at (one read-only `git status`) once
- * the log has been quiet for a while, so a chatty agent costs nothing; a full recursive file
- * watch would walk the whole tree at every start, which is slow on large repositories.
+ * Notices whether a running agent is doing anything: its log growing, or its worktree's files
+ * changing. With a file monitor watching the worktree its last change is used directly;
+ * without one the worktree is only looked at (one read-only `git status`) once the log has
+ * been quiet for a while, so a chatty agent costs nothing.
  */
 export interface ActivityProbe {
   /** Milliseconds since the last sign of life; `lookAfterMs` of quiet log triggers a worktree look. */
@@ -16,18 +16,21 @@ export interface ActivityProbe {
 export function watchActivity(
   logFile: string,
   dir: string | undefined,
-  now: () => number = () => performance.now(),
+  options: { now?: () => number; lastFileChange?: (() => number | undefined) | undefined } = {},
 ): ActivityProbe {
+  const now = options.now ?? (() => performance.now());
   let last = now();
   let logSize = -1;
   let fingerprint: string | undefined;
   return {
     async idleFor(lookAfterMs) {
       const size = sizeOf(logFile);
+      const changed = options.lastFileChange?.();
+      if (changed !== undefined && changed > last) last = changed;
       if (size !== logSize) {
         logSize = size;
         last = now();
-      } else if (dir && now() - last >= lookAfterMs) {
+      } else if (dir && !options.lastFileChange && now() - last >= lookAfterMs) {
         const current = await worktreeFingerprint(dir);
         if (fingerprint !== undefined && current !== fingerprint) last = now();
         fingerprint = current;

@@ -25,6 +25,8 @@ export interface SupervisedLaunch {
   /** Stop as stalled after this long without output or (with `activityDir`) file changes. */
   stallMs?: number;
   activityDir?: string;
+  /** When a file of the worktree last changed (performance.now()), from a file monitor if one runs. */
+  lastFileChange?: () => number | undefined;
 }
 
 /** Sends a signal to a whole process group; agents spawn helpers that must die with them. */
@@ -68,7 +70,9 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
       );
     };
     const timer = setTimeout(() => stop('timeout'), launch.timeoutMs);
-    const activity = launch.stallMs ? watchActivity(launch.logFile, launch.activityDir) : undefined;
+    const activity = launch.stallMs
+      ? watchActivity(launch.logFile, launch.activityDir, { lastFileChange: launch.lastFileChange })
+      : undefined;
     const stallMs = launch.stallMs ?? 0;
     let probing = false;
     const stallTimer = activity

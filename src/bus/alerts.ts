@@ -1,8 +1,11 @@
 import type Database from 'better-sqlite3';
 import { statement } from '../store/statements.js';
 
-/** blocker: an agent's BLOCKER_ALERT; context-conflict: a `manual` context key with siblings. */
-export type AlertKind = 'blocker' | 'context-conflict';
+/**
+ * blocker: an agent's BLOCKER_ALERT; context-conflict: a `manual` context key with siblings;
+ * out-of-scope: a running task wrote files outside its declared scope (the file monitor).
+ */
+export type AlertKind = 'blocker' | 'context-conflict' | 'out-of-scope';
 
 export interface Alert {
   id: number;

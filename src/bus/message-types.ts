@@ -45,6 +45,14 @@ export const BUILT_IN_TYPES: Record<string, TypeDefaults> = {
     maxAttempts: 10,
     escalate: true,
   },
+  /** From the orchestrator: a task wrote into another running task's scope (file monitor). */
+  SCOPE_WARNING: {
+    class: 'at-least-once',
+    priority: 5,
+    deadlineMs: undefined,
+    maxAttempts: 5,
+    escalate: false,
+  },
   REPLY: { class: 'at-least-once', priority: 5, deadlineMs: undefined, maxAttempts: 5, escalate: false },
 };
 

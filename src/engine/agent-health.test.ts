@@ -30,6 +30,7 @@ function attempt(
     reason: null,
     started_at: '2026-01-01T00:00:00Z',
     ended_at: ended,
+    activity: null,
   };
 }
 

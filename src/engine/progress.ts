@@ -8,13 +8,14 @@ import { computeProgress } from '../progress/compute.js';
 import {
   DEFAULT_LINE_WEIGHTS,
   type AttemptFacts,
+  type LinesByKind,
   type ProgressInput,
   type ProgressReport,
   type TaskFacts,
 } from '../progress/types.js';
 import { slugify } from '../spec/ids.js';
 import type { CairnEvent, StoredEvent } from '../store/events.js';
-import type { AttemptRow, MilestoneRow, Store } from '../store/types.js';
+import type { AttemptActivity, AttemptRow, MilestoneRow, Store } from '../store/types.js';
 import { milestoneBranch, stateDbFile, taskBranch } from './names.js';
 import { openStore } from './open-store.js';
 import { agentNameOf } from './run-context.js';
@@ -58,10 +59,13 @@ async function fromJournal(
     if (event.type === 'task.merged') mergedAt.set(event.task, Date.parse(event.at));
   }
   const attempts = new Map<string, AttemptFacts[]>();
+  const live = new Map<string, LinesByKind>();
   for (const attempt of store.attempts(row.id)) {
     const list = attempts.get(attempt.task) ?? [];
     list.push(attemptFacts(attempt));
     attempts.set(attempt.task, list);
+    const lines = attempt.ended_at === null ? liveLinesOf(attempt) : undefined;
+    if (lines) live.set(attempt.task, lines);
   }
   const history = await milestoneHistory(repo, row);
   const tasks: TaskFacts[] = [];
@@ -79,7 +83,7 @@ async function fromJournal(
       attempts: attempts.get(task.id) ?? [],
       mergedMs: task.state === 'done' ? (mergedAt.get(task.id) ?? null) : null,
       marker: own?.marker ?? null,
-      lines: own?.lines ?? history.linesByTask.get(task.id) ?? null,
+      lines: larger(own?.lines ?? null, live.get(task.id)) ?? history.linesByTask.get(task.id) ?? null,
     });
   }
   return {
@@ -96,6 +100,23 @@ async function fromJournal(
     commits: history.commits,
     weights: DEFAULT_LINE_WEIGHTS,
   };
+}
+
+/** The lines the file monitor saw in a running attempt's worktree, committed or not. */
+function liveLinesOf(attempt: AttemptRow): LinesByKind | undefined {
+  if (!attempt.activity) return undefined;
+  const activity = JSON.parse(attempt.activity) as AttemptActivity;
+  return (activity.lines as LinesByKind | null) ?? undefined;
+}
+
+const totalLines = (lines: LinesByKind) =>
+  Object.values(lines).reduce((sum, kind) => sum + kind.added + kind.deleted, 0);
+
+/** A running task's lines: its branch's commits, or the live worktree when that says more. */
+function larger(branch: LinesByKind | null, live: LinesByKind | undefined): LinesByKind | null {
+  if (!live) return branch;
+  if (!branch) return live;
+  return totalLines(live) > totalLines(branch) ? live : branch;
 }
 
 /** Progress of a milestone the journal knows, journaling nothing (for live readers such as `cairn watch`). */

@@ -19,6 +19,14 @@ export interface RunContext {
   signal: AbortSignal;
   /** Setup, cache, copied files and ports of new worktrees; undefined when `workspace:` asks for none. */
   workspace?: WorkspaceRuntime;
+  /** The file monitor of running attempts; undefined: worktrees are not watched. */
+  monitor?: {
+    /** The running tasks and their `files` scopes, kept by the monitors themselves. */
+    scopes: Map<string, string[]>;
+    debounceMs?: number;
+    /** Told once per attempt when a watcher cannot start (inotify limit, no native build). */
+    unavailable?: (reason: string) => void;
+  };
 }
 
 export function agentNameOf(context: Pick<RunContext, 'config'>, task: TaskSpec): string {

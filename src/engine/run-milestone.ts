@@ -123,6 +123,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         notice: (message) => options.reporter.onNotice(message),
       });
       if (runtime) context.workspace = runtime;
+      context.monitor = { scopes: new Map(), unavailable: onceNotice(options.reporter) };
       const checkpoints = createCheckpointer({
         repo,
         store,
@@ -185,4 +186,16 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
   } finally {
     store.close();
   }
+}
+
+/** The file monitor's trouble is said once per run, not once per attempt. */
+function onceNotice(reporter: RunReporter): (reason: string) => void {
+  let said = false;
+  return (reason) => {
+    if (said) return;
+    said = true;
+    reporter.onNotice(
+      `file monitor unavailable (${reason}); stalls are noticed by reading the worktrees instead`,
+    );
+  };
 }

@@ -3,7 +3,7 @@ import { journaledMilestone } from './find-milestone.js';
 import type { RepoPaths } from '../git/repo.js';
 import { slugify } from '../spec/ids.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
-import type { RunRow, Store, TaskRow } from '../store/types.js';
+import type { AttemptActivity, AttemptRow, RunRow, Store, TaskRow } from '../store/types.js';
 import { agentNameOf } from './run-context.js';
 import { milestoneBranch, stateDbFile, taskBranch } from './names.js';
 import { openStore } from './open-store.js';
@@ -19,6 +19,8 @@ export interface TaskStatus {
   branch: string | null;
   merge_commit: string | null;
   reason: string | null;
+  /** What the file monitor saw in the worktree of the task's latest attempt. */
+  activity?: AttemptActivity;
 }
 
 export interface MilestoneStatus {
@@ -67,7 +69,9 @@ function fromStore(store: Store, id: string): MilestoneStatus | undefined {
   const latest = store.latestRun(id);
   const run = runHealthOf(latest);
   const live = latest?.state === 'running' && isProcessAlive(latest.pid);
-  const agents = agentHealth(store.attempts(id), live);
+  const attempts = store.attempts(id);
+  const agents = agentHealth(attempts, live);
+  const activity = latestActivity(attempts);
   return {
     milestone: {
       id: row.id,
@@ -78,7 +82,7 @@ function fromStore(store: Store, id: string): MilestoneStatus | undefined {
       ...pullRequestOf(store, id),
       ...tunedOf(store, id),
     },
-    tasks: store.tasks(id).map(toTaskStatus),
+    tasks: store.tasks(id).map((task) => toTaskStatus(task, activity.get(task.id))),
     ...(agents.length > 0 ? { agents } : {}),
   };
 }
@@ -94,8 +98,22 @@ function pullRequestOf(store: Store, id: string): { pull_request?: string } {
   return opened?.type === 'milestone.pr' ? { pull_request: opened.url } : {};
 }
 
+/** The activity of each task's latest attempt, for the tasks the monitor saw working. */
+function latestActivity(attempts: AttemptRow[]): Map<string, AttemptActivity> {
+  const latest = new Map<string, AttemptRow>();
+  for (const attempt of attempts) {
+    const seen = latest.get(attempt.task);
+    if (!seen || attempt.attempt > seen.attempt) latest.set(attempt.task, attempt);
+  }
+  const activity = new Map<string, AttemptActivity>();
+  for (const [task, attempt] of latest) {
+    if (attempt.activity) activity.set(task, JSON.parse(attempt.activity) as AttemptActivity);
+  }
+  return activity;
+}
+
 /** A task's journal row as status shows it; the branch exists once an attempt started. */
-export function toTaskStatus(task: TaskRow): TaskStatus {
+export function toTaskStatus(task: TaskRow, activity?: AttemptActivity): TaskStatus {
   return {
     id: task.id,
     title: task.title,
@@ -105,6 +123,7 @@ export function toTaskStatus(task: TaskRow): TaskStatus {
     branch: task.attempts > 0 ? taskBranch(task.milestone, task.id) : null,
     merge_commit: task.merge_commit,
     reason: task.reason,
+    ...(activity ? { activity } : {}),
   };
 }
 

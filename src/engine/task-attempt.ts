@@ -18,6 +18,7 @@ import { readPromptContext } from './prompt-context.js';
 import { describeEnd, runChecks, type CheckResult } from './checks.js';
 import { taskCommitMessage } from './messages.js';
 import { startWipCommits } from './wip-commits.js';
+import { startTaskMonitor } from './task-monitor.js';
 import { attemptLog, taskBranch, taskWorktree } from './names.js';
 import { dependentsIn, profileNamed, settingsFor, type RunContext } from './run-context.js';
 import { prepareWorkspace } from './workspace/prepare.js';
@@ -90,6 +91,7 @@ async function runAgent(
   dir: string,
   hooks: AttemptHooks,
   kept: string | undefined,
+  start: string,
 ): Promise<AttemptResult | undefined> {
   const { profile, timeoutMs, stallMs } = settingsFor(context, task, hooks.agent);
   const env = taskEnv(context, task, attempt, hooks.agent);
@@ -128,6 +130,7 @@ async function runAgent(
           timeoutMs,
         })
       : undefined;
+  const monitor = await startTaskMonitor(context, task, attempt, dir, start);
   let end: ProcessEnd;
   try {
     end = await runSupervised({
@@ -141,10 +144,12 @@ async function runAgent(
       onStart: hooks.onPid,
       stallMs,
       activityDir: dir,
+      ...(monitor ? { lastFileChange: monitor.lastChangeAt } : {}),
     });
   } finally {
     // A commit in flight finishes before the worktree is judged.
     await wip?.stop();
+    await monitor?.stop();
   }
   if (end.kind === 'aborted') return { outcome: 'interrupted', reason: 'the run was interrupted' };
   if (end.kind === 'exited' && end.code === 0) return undefined;
@@ -241,7 +246,7 @@ async function attemptPhases(
   lap('setup');
   if (setupFailed) return setupFailed;
   if (hooks.start !== 'check-only') {
-    const ended = await runAgent(context, task, attempt, dir, hooks, kept);
+    const ended = await runAgent(context, task, attempt, dir, hooks, kept, start);
     lap('agent');
     if (ended) return ended;
   }

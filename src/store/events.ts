@@ -1,3 +1,5 @@
+import type { FileKind } from '../shared/file-kind.js';
+
 /** Task lifecycle states, in the order a task normally moves through them. */
 export type TaskState =
   'pending' | 'ready' | 'running' | 'merging' | 'done' | 'failed' | 'blocked' | 'skipped';
@@ -109,6 +111,24 @@ export type CairnEvent =
       commit: string;
       branch: string;
       source: 'hook';
+    }
+  /**
+   * What the file monitor saw in a running attempt's worktree so far (files, kinds, significance and
+   * live lines are totals for the attempt); `outOfScope` and `intrusions` are only the new ones.
+   */
+  | {
+      type: 'task.activity';
+      milestone: string;
+      task: string;
+      attempt: number;
+      files: number;
+      byKind: Record<FileKind, number>;
+      significance: number;
+      /** Lines changed in the worktree against the attempt's start, committed or not. */
+      lines?: Record<FileKind, { added: number; deleted: number }>;
+      outOfScope?: string[];
+      /** Out-of-scope writes that fall in another running task's scope: that task is warned. */
+      intrusions?: { task: string; paths: string[] }[];
     }
   /** The milestone's progress changed: overall figure, confidence and each dimension (null = no data). */
   | {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CairnEvent } from './events.js';
 import { projectAssignment, projectProgressUpdate } from './bus-projection.js';
+import { projectActivity, settleOutOfScope } from './activity-projection.js';
 import { statement } from './statements.js';
 
 /** Applies one event to the projection tables; the caller owns the transaction. */
@@ -100,6 +101,9 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
       ).run(event.attempt, event.agent, at, event.milestone, event.task);
       projectAssignment(db, event, at);
       return;
+    case 'task.activity':
+      projectActivity(db, event, at);
+      return;
     case 'attempt.pid':
       statement(db, `UPDATE attempts SET pid = ? WHERE milestone = ? AND task = ? AND attempt = ?`).run(
         event.pid,
@@ -152,6 +156,7 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
         db,
         `UPDATE milestones SET state = 'landed', landed_commit = ?, updated_at = ? WHERE id = ?`,
       ).run(event.commit, at, event.milestone);
+      settleOutOfScope(db, event.milestone, at);
       return;
     case 'run.tuned':
     case 'milestone.pr':

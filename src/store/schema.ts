@@ -203,6 +203,10 @@ const migrations: string[] = [
   CREATE INDEX events_tuned ON events (milestone, seq) WHERE type = 'run.tuned';
   CREATE INDEX events_recorded ON events (milestone, seq) WHERE type = 'commit.recorded';
   `,
+  // What the file monitor saw in each attempt's worktree (JSON: files, kinds, significance, lines).
+  `
+  ALTER TABLE attempts ADD COLUMN activity TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -66,6 +66,18 @@ export interface AttemptRow {
   reason: string | null;
   started_at: string;
   ended_at: string | null;
+  /** JSON of the latest `task.activity` of the attempt (see AttemptActivity), null before any. */
+  activity: string | null;
+}
+
+/** An attempt's `activity` column, parsed. */
+export interface AttemptActivity {
+  files: number;
+  byKind: Record<string, number>;
+  significance: number;
+  lines: Record<string, { added: number; deleted: number }> | null;
+  /** Paths written outside the task's scope, so far. */
+  outOfScope: number;
 }
 
 /** A checkpoint as stored: `content` is JSON (see engine/checkpoints/types.ts). */

@@ -25,7 +25,7 @@ export default async function demo(options: { dir?: string; concurrency: number 
     const summary = await runMilestone({ cwd: root, milestone: '001', reporter, signal: interrupt.signal });
     reporter.finish();
     out.write(
-      `\n${renderStatus({ milestone: summary.milestone, tasks: summary.tasks.map(toTaskStatus) })}\n\n`,
+      `\n${renderStatus({ milestone: summary.milestone, tasks: summary.tasks.map((task) => toTaskStatus(task)) })}\n\n`,
     );
     if (summary.interrupted) return EXIT.interrupted;
     if (summary.milestone.state !== 'done') {

@@ -67,7 +67,7 @@ export default async function run(
     });
     reporter.finish();
     process.stdout.write(
-      `\n${renderStatus({ milestone: summary.milestone, tasks: summary.tasks.map(toTaskStatus) })}\n`,
+      `\n${renderStatus({ milestone: summary.milestone, tasks: summary.tasks.map((task) => toTaskStatus(task)) })}\n`,
     );
     if (summary.interrupted) return EXIT.interrupted;
     const unfinished = summary.tasks.filter((task) => task.state !== 'done' && task.state !== 'skipped');

@@ -1,6 +1,7 @@
 import { resolveRepo } from '../../git/repo.js';
 import { readStatus, type MilestoneStatus, type RunHealth } from '../../engine/status.js';
 import { formatTable, printJson } from '../output.js';
+import type { AttemptActivity } from '../../store/types.js';
 import { agentHealthLine } from '../../engine/agent-health.js';
 import {
   coordinationLines,
@@ -11,7 +12,7 @@ import {
 function toJson(status: MilestoneStatus & { coordination?: CoordinationStatus }) {
   return {
     milestone: status.milestone,
-    tasks: status.tasks.map(({ id, state, attempts, agent, branch, merge_commit, reason }) => ({
+    tasks: status.tasks.map(({ id, state, attempts, agent, branch, merge_commit, reason, activity }) => ({
       id,
       state,
       attempts,
@@ -19,6 +20,7 @@ function toJson(status: MilestoneStatus & { coordination?: CoordinationStatus })
       branch,
       merge_commit,
       reason,
+      ...(activity ? { activity } : {}),
     })),
     ...(status.agents ? { agents: status.agents } : {}),
     ...(status.coordination ? { coordination: status.coordination } : {}),
@@ -35,7 +37,7 @@ export function renderStatus(status: MilestoneStatus & { coordination?: Coordina
     task.agent,
     task.branch ?? '-',
     task.merge_commit?.slice(0, 10) ?? '-',
-    task.reason ?? '',
+    task.reason ?? (task.state === 'running' && task.activity ? activityNote(task.activity) : ''),
   ]);
   return [
     `Milestone ${milestone.id}: ${milestone.title}`,
@@ -74,6 +76,17 @@ export default async function status(name: string | undefined, options: { json?:
   }
   process.stdout.write(`${statuses.map(renderStatus).join('\n\n')}\n`);
   return 0;
+}
+
+/** `7 files changed (code 5, test 2) · significance 6.6 · 1 outside scope`, for a running task. */
+export function activityNote(activity: AttemptActivity): string {
+  const kinds = Object.entries(activity.byKind)
+    .filter(([, count]) => count > 0)
+    .map(([kind, count]) => `${kind} ${count}`)
+    .join(', ');
+  const outside = activity.outOfScope > 0 ? ` · ${activity.outOfScope} outside scope` : '';
+  const plural = activity.files === 1 ? '' : 's';
+  return `${activity.files} file${plural} changed (${kinds}) · significance ${activity.significance}${outside}`;
 }
 
 function runLines(run: RunHealth | undefined): string[] {

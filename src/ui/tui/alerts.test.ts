@@ -28,6 +28,7 @@ const attempt = (taskId: string, n: number, reason: string): AttemptRow => ({
   reason,
   started_at: '2026-01-01T00:00:00Z',
   ended_at: '2026-01-01T00:01:00Z',
+  activity: null,
 });
 
 const health = (agent: string, recent: string[]): AgentHealth => ({

@@ -29,6 +29,11 @@ export function describeEvent(event: StoredEvent): string | null {
       return `landed (${short(event.commit)})`;
     case 'commit.recorded':
       return `commit ${short(event.commit)} on ${event.branch}`;
+    case 'task.activity':
+      // Routine activity is noise on the timeline; a write outside the scope is not.
+      return event.outOfScope
+        ? `${event.task} wrote outside its scope: ${event.outOfScope.join(', ')}`
+        : null;
     default:
       return null;
   }

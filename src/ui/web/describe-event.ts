@@ -35,6 +35,13 @@ export function describeEvent(event: StoredEvent): string {
       return `landed as ${short(event.commit)}`;
     case 'commit.recorded':
       return `commit ${short(event.commit)} on ${event.branch}${event.task ? ` (${event.task})` : ''}`;
+    case 'task.activity': {
+      const outside = event.outOfScope ? `; outside its scope: ${event.outOfScope.join(', ')}` : '';
+      const into = (event.intrusions ?? [])
+        .map((i) => `; in ${i.task}'s scope: ${i.paths.join(', ')}`)
+        .join('');
+      return `${event.task} attempt ${event.attempt}: ${event.files} files changed, significance ${event.significance}${outside}${into}`;
+    }
     case 'progress.snapshot':
       return `progress ${event.overall === null ? 'no data' : `${Math.round(event.overall * 100)}%`}`;
     default: {
