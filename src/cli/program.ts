@@ -41,10 +41,16 @@ export function createProgram(): Command {
 
   program
     .command('new')
-    .description('scaffold a milestone spec in .milestones/')
-    .argument('<title>', 'what the milestone achieves')
-    .option('--agent <profile>', 'agent profile for the example tasks')
-    .addHelpText('after', examples(['cairn new "User authentication"']))
+    .description('scaffold a milestone spec in .milestones/, or have an agent write it from a goal')
+    .argument('[title]', 'what the milestone achieves (not with --from-goal)')
+    .option('--from-goal <goal>', 'an agent writes the spec for this goal (validated, shown, confirmed)')
+    .option('--agent <profile>', "the profile writing the spec (--from-goal) or the example tasks' agent")
+    .option('--yes', 'with --from-goal: write without asking (required when stdin is not a terminal)')
+    .option('--json', 'with --from-goal: print { file, written, rounds, problems, draft }')
+    .addHelpText(
+      'after',
+      `${examples(['cairn new "User authentication"', 'cairn new --from-goal "Users can sign in with GitHub" --agent claude', 'cairn new --from-goal "Add a CSV export" --agent codex --yes'])}\nWith --from-goal the agent runs in the repository root and writes its YAML to a file in the\nstate directory (or prints a \`\`\`yaml block). Cairn validates it like \`cairn validate\` and asks\nagain with the problems, 3 rounds at most. Nothing in .milestones/ changes until you confirm.\nExit codes: 0 written (or declined at the prompt), 1 the agent failed or no --yes without a\nterminal, 2 bad input or still invalid after 3 rounds (the last draft is kept), 130 interrupted.\n`,
+    )
     .action(lazy(() => import('./commands/new.js')));
 
   program

@@ -110,7 +110,7 @@ describe('cairn schema', () => {
 describe('--help', () => {
   it.each([
     ['init', []],
-    ['new', ['<title>', '--agent']],
+    ['new', ['[title]', '--agent', '--from-goal']],
     ['validate', ['[milestone]', '--json']],
     ['schema', []],
     ['plan', ['<milestone>', '--json']],

@@ -13,7 +13,33 @@ export function nextMilestoneId(files: string[]): string {
   return String(Math.max(0, ...numbers) + 1).padStart(3, '0');
 }
 
-export default async function newMilestone(title: string, options: { agent?: string }): Promise<number> {
+export interface NewOptions {
+  agent?: string;
+  fromGoal?: string;
+  yes?: boolean;
+  json?: boolean;
+}
+
+/** `cairn new "<title>"` scaffolds an example spec; `--from-goal` has an agent write one. */
+export default async function newMilestone(title: string | undefined, options: NewOptions): Promise<number> {
+  if (options.fromGoal !== undefined) {
+    const { default: newFromGoal } = await import('./new-from-goal.js');
+    return newFromGoal(title, { ...options, fromGoal: options.fromGoal });
+  }
+  if (title === undefined) {
+    throw new InputError('E_NO_TITLE', 'cairn new needs a title or --from-goal', {
+      hint: 'cairn new "User authentication", or cairn new --from-goal "Users can sign in with GitHub" --agent claude',
+    });
+  }
+  if (options.yes || options.json) {
+    throw new InputError(
+      'E_GOAL_OPTION',
+      `${options.yes ? '--yes' : '--json'} only applies with --from-goal`,
+      {
+        hint: 'cairn new "<title>" writes its example spec at once.',
+      },
+    );
+  }
   if (title.trim() === '') {
     throw new InputError('E_EMPTY_TITLE', 'the milestone title is empty', {
       hint: 'Give it a title: cairn new "User authentication"',

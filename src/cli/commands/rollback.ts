@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline/promises';
 import { rollbackMilestone, type RollbackPlan } from '../../engine/checkpoints/rollback.js';
 import { InputError } from '../../shared/errors.js';
+import { askYesNo } from '../confirm.js';
 import { printJson } from '../output.js';
 
 function describePlan(plan: RollbackPlan): string {
@@ -29,13 +29,7 @@ async function ask(plan: RollbackPlan, yes: boolean): Promise<boolean> {
     );
   }
   process.stderr.write(describePlan(plan));
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await prompt.question('Proceed? [y/N] ');
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    prompt.close();
-  }
+  return askYesNo('Proceed?');
 }
 
 /** `cairn rollback <milestone> [--to <checkpoint|commit>]`: see engine/checkpoints/rollback.ts. */
