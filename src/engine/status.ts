@@ -8,6 +8,7 @@ import { agentNameOf } from './run-context.js';
 import { milestoneBranch, stateDbFile, taskBranch } from './names.js';
 import { openStore } from './open-store.js';
 import { agentHealth, type AgentHealth } from './agent-health.js';
+import { currentPhases, type CurrentPhase } from './phase-status.js';
 import { isProcessAlive } from '../store/sqlite-store.js';
 
 export interface TaskStatus {
@@ -19,6 +20,8 @@ export interface TaskStatus {
   branch: string | null;
   merge_commit: string | null;
   reason: string | null;
+  /** For a running multi-phase task: the phase its agent is in. */
+  phase?: CurrentPhase;
 }
 
 export interface MilestoneStatus {
@@ -78,7 +81,7 @@ function fromStore(store: Store, id: string): MilestoneStatus | undefined {
       ...pullRequestOf(store, id),
       ...tunedOf(store, id),
     },
-    tasks: store.tasks(id).map(toTaskStatus),
+    tasks: withPhases(store, id, store.tasks(id)),
     ...(agents.length > 0 ? { agents } : {}),
   };
 }
@@ -92,6 +95,14 @@ function tunedOf(store: Store, id: string): { tuned?: NonNullable<MilestoneStatu
 function pullRequestOf(store: Store, id: string): { pull_request?: string } {
   const [opened] = store.eventsOfType(id, ['milestone.pr'], { last: true });
   return opened?.type === 'milestone.pr' ? { pull_request: opened.url } : {};
+}
+
+function withPhases(store: Store, milestone: string, rows: TaskRow[]): TaskStatus[] {
+  const phases = currentPhases(store, milestone, rows);
+  return rows.map((row) => {
+    const phase = phases.get(row.id);
+    return { ...toTaskStatus(row), ...(phase ? { phase } : {}) };
+  });
 }
 
 /** A task's journal row as status shows it; the branch exists once an attempt started. */

@@ -20,6 +20,7 @@ import { taskCommitMessage } from './messages.js';
 import { startWipCommits } from './wip-commits.js';
 import { attemptLog, taskBranch, taskWorktree } from './names.js';
 import { dependentsIn, profileNamed, settingsFor, type RunContext } from './run-context.js';
+import { runTaskPhases, type PhaseLaunch } from './phases.js';
 import { prepareWorkspace } from './workspace/prepare.js';
 import { holdingPorts } from './workspace/task-ports.js';
 
@@ -82,7 +83,10 @@ function checkpointMessage(
   );
 }
 
-/** Runs the agent; returns undefined when it exited 0, or how the attempt ended otherwise. */
+/**
+ * Runs the agent (or, with `phase`, one phase's agent); returns undefined when it exited 0, or
+ * how the attempt ended otherwise.
+ */
 async function runAgent(
   context: RunContext,
   task: TaskSpec,
@@ -90,9 +94,10 @@ async function runAgent(
   dir: string,
   hooks: AttemptHooks,
   kept: string | undefined,
+  phase?: PhaseLaunch,
 ): Promise<AttemptResult | undefined> {
   const { profile, timeoutMs, stallMs } = settingsFor(context, task, hooks.agent);
-  const env = taskEnv(context, task, attempt, hooks.agent);
+  const env = { ...taskEnv(context, task, attempt, hooks.agent), ...phase?.env };
   const promptFile = env.CAIRN_PROMPT_FILE ?? '';
   const prompt = buildPrompt({
     milestone: { id: context.spec.id, title: context.spec.title, branch: context.branch },
@@ -102,6 +107,7 @@ async function runAgent(
     ...(hooks.previousFailure ? { previousFailure: hooks.previousFailure } : {}),
     ...(kept ? { keptWork: kept } : {}),
     context: readPromptContext(context.repo.stateDir, context.spec.id, task),
+    ...(phase ? { phase: phase.phase } : {}),
   });
   mkdirSync(path.dirname(promptFile), { recursive: true });
   writeFileSync(promptFile, prompt);
@@ -241,7 +247,11 @@ async function attemptPhases(
   lap('setup');
   if (setupFailed) return setupFailed;
   if (hooks.start !== 'check-only') {
-    const ended = await runAgent(context, task, attempt, dir, hooks, kept);
+    const ended = task.phases
+      ? await runTaskPhases(context, task, attempt, dir, hooks, (phase) =>
+          runAgent(context, task, attempt, dir, { ...hooks, agent: phase.agent }, kept, phase),
+        )
+      : await runAgent(context, task, attempt, dir, hooks, kept);
     lap('agent');
     if (ended) return ended;
   }

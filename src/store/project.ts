@@ -154,6 +154,8 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
       ).run(event.commit, at, event.milestone);
       return;
     case 'run.tuned':
+    case 'phase.started':
+    case 'phase.ended':
     case 'milestone.pr':
     case 'commit.recorded':
     case 'progress.snapshot':

@@ -11,7 +11,7 @@ import {
 function toJson(status: MilestoneStatus & { coordination?: CoordinationStatus }) {
   return {
     milestone: status.milestone,
-    tasks: status.tasks.map(({ id, state, attempts, agent, branch, merge_commit, reason }) => ({
+    tasks: status.tasks.map(({ id, state, attempts, agent, branch, merge_commit, reason, phase }) => ({
       id,
       state,
       attempts,
@@ -19,6 +19,7 @@ function toJson(status: MilestoneStatus & { coordination?: CoordinationStatus })
       branch,
       merge_commit,
       reason,
+      ...(phase ? { phase } : {}),
     })),
     ...(status.agents ? { agents: status.agents } : {}),
     ...(status.coordination ? { coordination: status.coordination } : {}),
@@ -30,7 +31,9 @@ export function renderStatus(status: MilestoneStatus & { coordination?: Coordina
   const done = tasks.filter((task) => task.state === 'done').length;
   const rows = tasks.map((task) => [
     task.id,
-    task.state,
+    task.phase
+      ? `${task.state} (${task.phase.name}${task.phase.round > 1 ? ` round ${task.phase.round}` : ''})`
+      : task.state,
     String(task.attempts),
     task.agent,
     task.branch ?? '-',
