@@ -54,3 +54,59 @@ describe('buildPrompt', () => {
     expect(buildPrompt(base)).not.toContain('Shared context');
   });
 });
+
+describe('buildPrompt for a phase', () => {
+  const design = {
+    phase: 'design',
+    round: 1,
+    agent: 'architect',
+    tail: 'wrote the plan',
+    files: ['docs/design.md'],
+  };
+
+  it('adds the phase after the task, and what earlier phases left at the end', () => {
+    const text = buildPrompt({
+      ...base,
+      phase: {
+        name: 'implement',
+        round: 2,
+        order: ['design', 'implement', 'review'],
+        prompt: 'Follow docs/design.md.',
+        review: false,
+        outputs: [design],
+        feedback: { phase: 'review', text: 'the form has no ``` label' },
+      },
+    });
+    expect(text).toContain('## Phase: implement (2 of 3: design → implement → review, round 2)');
+    expect(text.indexOf('Follow docs/design.md.')).toBeGreaterThan(text.indexOf('Build the login form.'));
+    expect(text).toContain('After the last phase, these commands run');
+    expect(text).toContain('### design (architect)\n\nChanged: docs/design.md');
+    expect(text).toContain('wrote the plan');
+    // The fence is longer than any run of backticks in the review, so the review cannot close it.
+    expect(text).toContain('## Review to address (from review)');
+    expect(text).toContain('````\nthe form has no ``` label\n````');
+    expect(text).not.toContain('REVIEW: approve');
+  });
+
+  it('tells a review phase how to answer and what to compare against', () => {
+    const text = buildPrompt({
+      ...base,
+      phase: {
+        name: 'review',
+        round: 1,
+        order: ['design', 'implement', 'review'],
+        review: true,
+        reviewFile: '.cairn-review.md',
+        base: '0123456789abcdef0123',
+        sendsBackTo: 'implement',
+        outputs: [design],
+      },
+    });
+    expect(text).toContain('`git diff 0123456789ab`');
+    expect(text).toContain('`.cairn-review.md` at the root of the worktree');
+    expect(text).toContain('a first line `REVIEW: approve`');
+    expect(text).toContain('(it goes to the `implement` phase)');
+    expect(text).toContain('No verdict counts as a rejection.');
+    expect(text).not.toContain('## Review to address');
+  });
+});

@@ -1,3 +1,5 @@
+import { phaseHistoryLines, phaseLines, type PhasePrompt } from './phase-prompt.js';
+
 /** What a dependency left behind, for the prompt of the tasks that build on it. */
 export interface DependencySummary {
   id: string;
@@ -22,6 +24,8 @@ export interface PromptInput {
   keptWork?: string;
   /** The shared-context keys the task follows (its spec's `context:`), as they are now. */
   context?: PromptContextKey[];
+  /** The phase of a multi-phase task this agent runs. */
+  phase?: PhasePrompt;
 }
 
 export interface PromptContextKey {
@@ -64,6 +68,7 @@ export function buildPrompt(input: PromptInput): string {
     '## What to do',
     '',
     task.prompt.trim(),
+    ...(input.phase ? phaseLines(input.phase) : []),
   ];
   if (task.files.length > 0) {
     lines.push('', '## Files in scope', '', ...task.files.map((glob) => `- ${glob}`));
@@ -73,7 +78,9 @@ export function buildPrompt(input: PromptInput): string {
       '',
       '## Acceptance',
       '',
-      'When you exit with status 0, these commands run in the worktree and must all pass:',
+      input.phase
+        ? 'After the last phase, these commands run in the worktree and must all pass:'
+        : 'When you exit with status 0, these commands run in the worktree and must all pass:',
       '',
       ...task.acceptance.map((command) => `- \`${command}\``),
     );
@@ -107,5 +114,6 @@ export function buildPrompt(input: PromptInput): string {
     );
     lines.push('Its commits, if any, are on this branch; fix what failed.');
   }
+  if (input.phase) lines.push(...phaseHistoryLines(input.phase));
   return `${lines.join('\n')}\n`;
 }

@@ -79,7 +79,7 @@ export async function runAttempts(task: TaskSpec, sequence: AttemptSequence): Pr
     });
     sequence.end(attempt, last);
     start = 'fresh';
-    if (last.outcome === 'interrupted') return last;
+    if (last.outcome === 'interrupted' || last.outcome === 'blocked') return last;
     // A blocked task is neither retried nor held against its profile's circuit.
     if (sequence.halted?.()) return last;
     record(breakerOf(sequence, agent), last.outcome === 'succeeded', clock.now(), sequence.breakerPolicy);

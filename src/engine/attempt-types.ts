@@ -12,6 +12,8 @@ export type AttemptResult = (
   | { outcome: 'succeeded'; head: string }
   | { outcome: 'failed'; reason: string; exitCode: number | null; signal: string | null; head?: string }
   | { outcome: 'interrupted'; reason: string; head?: string }
+  /** Not a fault, so not retried: the task waits for a person (a review rejected the work too often). */
+  | { outcome: 'blocked'; reason: string; head?: string }
 ) & { phases?: AttemptPhases };
 
 /**

@@ -9,6 +9,8 @@ export function definitionOf(task: TaskSpec): string {
     files: task.files,
     acceptance: task.acceptance,
     depends_on: task.depends_on,
+    // Only when present, so the hash of a task without phases stays what it was.
+    ...(task.phases ? { phases: task.phases, max_review_rounds: task.maxReviewRounds } : {}),
   };
   return createHash('sha256').update(JSON.stringify(what)).digest('hex').slice(0, 16);
 }

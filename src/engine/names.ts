@@ -37,3 +37,17 @@ export function attemptProgressFile(stateDir: string, run: string, taskId: strin
 export function stateDbFile(stateDir: string): string {
   return path.join(stateDir, 'state.db');
 }
+
+/** The prompt of one phase of a multi-phase task (phase names are checked to be file-name safe). */
+export function phasePromptFile(
+  stateDir: string,
+  run: string,
+  taskId: string,
+  attempt: number,
+  phase: string,
+): string {
+  return path.join(stateDir, 'logs', run, `${taskId}.${attempt}.${phase}.prompt.md`);
+}
+
+/** Where a review phase writes its verdict, relative to the task's worktree; removed once read. */
+export const REVIEW_FILE = '.cairn-review.md';

@@ -39,8 +39,13 @@ function attemptFacts(row: AttemptRow): AttemptFacts {
     agent: row.agent,
     startedMs: Date.parse(row.started_at),
     endedMs: ms(row.ended_at),
+    // Work a review rejected (blocked) did not pass its checks: for progress it failed.
     outcome:
-      outcome === 'succeeded' || outcome === 'failed' || outcome === 'interrupted' ? outcome : 'running',
+      outcome === 'blocked'
+        ? 'failed'
+        : outcome === 'succeeded' || outcome === 'failed' || outcome === 'interrupted'
+          ? outcome
+          : 'running',
     checked: row.head !== null,
   };
 }

@@ -60,7 +60,8 @@ export function createRunHealth(options: {
       if (changed) report(changed);
     },
     recordAttempt(result: AttemptResult) {
-      if (result.outcome === 'interrupted') return;
+      // Neither an interruption nor a review's verdict says anything about the agents' health.
+      if (result.outcome === 'interrupted' || result.outcome === 'blocked') return;
       activity.attempts++;
       if (result.outcome === 'failed') activity.failedAttempts++;
       const changed = recordOutcome(degradation, result.outcome === 'succeeded');

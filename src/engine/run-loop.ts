@@ -268,6 +268,10 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       return strand(task.id);
     }
     if (last.outcome === 'interrupted') return setState(task.id, 'pending', 'interrupted');
+    if (last.outcome === 'blocked') {
+      setState(task.id, 'blocked', last.reason);
+      return strand(task.id);
+    }
     if (last.outcome === 'failed') {
       setState(task.id, 'failed', last.reason);
       return strand(task.id);
@@ -379,6 +383,14 @@ function attemptEnded(milestone: string, task: string, attempt: number, result: 
   if (result.outcome === 'succeeded') return { ...base, exitCode: 0, signal: null, head: result.head };
   if (result.outcome === 'interrupted')
     return { ...base, exitCode: null, signal: null, reason: result.reason };
+  if (result.outcome === 'blocked')
+    return {
+      ...base,
+      exitCode: null,
+      signal: null,
+      reason: result.reason,
+      ...(result.head ? { head: result.head } : {}),
+    };
   return {
     ...base,
     exitCode: result.exitCode,

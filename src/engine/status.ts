@@ -8,6 +8,7 @@ import { agentNameOf } from './run-context.js';
 import { milestoneBranch, stateDbFile, taskBranch } from './names.js';
 import { openStore } from './open-store.js';
 import { agentHealth, type AgentHealth } from './agent-health.js';
+import { currentPhases, type CurrentPhase } from './phase-status.js';
 import { isProcessAlive } from '../store/sqlite-store.js';
 
 export interface TaskStatus {
@@ -21,6 +22,8 @@ export interface TaskStatus {
   reason: string | null;
   /** What the file monitor saw in the worktree of the task's latest attempt. */
   activity?: AttemptActivity;
+  /** For a running multi-phase task: the phase its agent is in. */
+  phase?: CurrentPhase;
 }
 
 export interface MilestoneStatus {
@@ -82,7 +85,7 @@ function fromStore(store: Store, id: string): MilestoneStatus | undefined {
       ...pullRequestOf(store, id),
       ...tunedOf(store, id),
     },
-    tasks: store.tasks(id).map((task) => toTaskStatus(task, activity.get(task.id))),
+    tasks: withPhases(store, id, store.tasks(id), activity),
     ...(agents.length > 0 ? { agents } : {}),
   };
 }
@@ -110,6 +113,19 @@ function latestActivity(attempts: AttemptRow[]): Map<string, AttemptActivity> {
     if (attempt.activity) activity.set(task, JSON.parse(attempt.activity) as AttemptActivity);
   }
   return activity;
+}
+
+function withPhases(
+  store: Store,
+  milestone: string,
+  rows: TaskRow[],
+  activity: Map<string, AttemptActivity>,
+): TaskStatus[] {
+  const phases = currentPhases(store, milestone, rows);
+  return rows.map((row) => {
+    const phase = phases.get(row.id);
+    return { ...toTaskStatus(row, activity.get(row.id)), ...(phase ? { phase } : {}) };
+  });
 }
 
 /** A task's journal row as status shows it; the branch exists once an attempt started. */

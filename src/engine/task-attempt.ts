@@ -18,9 +18,10 @@ import { readPromptContext } from './prompt-context.js';
 import { describeEnd, runChecks, type CheckResult } from './checks.js';
 import { taskCommitMessage } from './messages.js';
 import { startWipCommits } from './wip-commits.js';
-import { startTaskMonitor } from './task-monitor.js';
+import { startTaskMonitor, type TaskMonitor } from './task-monitor.js';
 import { attemptLog, taskBranch, taskWorktree } from './names.js';
 import { dependentsIn, profileNamed, settingsFor, type RunContext } from './run-context.js';
+import { runTaskPhases, type PhaseLaunch } from './phases.js';
 import { prepareWorkspace } from './workspace/prepare.js';
 import { holdingPorts } from './workspace/task-ports.js';
 
@@ -83,7 +84,10 @@ function checkpointMessage(
   );
 }
 
-/** Runs the agent; returns undefined when it exited 0, or how the attempt ended otherwise. */
+/**
+ * Runs the agent (or, with `phase`, one phase's agent); returns undefined when it exited 0, or
+ * how the attempt ended otherwise.
+ */
 async function runAgent(
   context: RunContext,
   task: TaskSpec,
@@ -91,10 +95,11 @@ async function runAgent(
   dir: string,
   hooks: AttemptHooks,
   kept: string | undefined,
-  start: string,
+  monitor: TaskMonitor | undefined,
+  phase?: PhaseLaunch,
 ): Promise<AttemptResult | undefined> {
   const { profile, timeoutMs, stallMs } = settingsFor(context, task, hooks.agent);
-  const env = taskEnv(context, task, attempt, hooks.agent);
+  const env = { ...taskEnv(context, task, attempt, hooks.agent), ...phase?.env };
   const promptFile = env.CAIRN_PROMPT_FILE ?? '';
   const prompt = buildPrompt({
     milestone: { id: context.spec.id, title: context.spec.title, branch: context.branch },
@@ -104,6 +109,7 @@ async function runAgent(
     ...(hooks.previousFailure ? { previousFailure: hooks.previousFailure } : {}),
     ...(kept ? { keptWork: kept } : {}),
     context: readPromptContext(context.repo.stateDir, context.spec.id, task),
+    ...(phase ? { phase: phase.phase } : {}),
   });
   mkdirSync(path.dirname(promptFile), { recursive: true });
   writeFileSync(promptFile, prompt);
@@ -130,7 +136,6 @@ async function runAgent(
           timeoutMs,
         })
       : undefined;
-  const monitor = await startTaskMonitor(context, task, attempt, dir, start);
   let end: ProcessEnd;
   try {
     end = await runSupervised({
@@ -149,7 +154,6 @@ async function runAgent(
   } finally {
     // A commit in flight finishes before the worktree is judged.
     await wip?.stop();
-    await monitor?.stop();
   }
   if (end.kind === 'aborted') return { outcome: 'interrupted', reason: 'the run was interrupted' };
   if (end.kind === 'exited' && end.code === 0) return undefined;
@@ -246,7 +250,18 @@ async function attemptPhases(
   lap('setup');
   if (setupFailed) return setupFailed;
   if (hooks.start !== 'check-only') {
-    const ended = await runAgent(context, task, attempt, dir, hooks, kept, start);
+    // One monitor for the whole agent part, every phase of a multi-phase task included.
+    const monitor = await startTaskMonitor(context, task, attempt, dir, start);
+    let ended: AttemptResult | undefined;
+    try {
+      ended = task.phases
+        ? await runTaskPhases(context, task, attempt, dir, hooks, (phase) =>
+            runAgent(context, task, attempt, dir, { ...hooks, agent: phase.agent }, kept, monitor, phase),
+          )
+        : await runAgent(context, task, attempt, dir, hooks, kept, monitor);
+    } finally {
+      await monitor?.stop();
+    }
     lap('agent');
     if (ended) return ended;
   }

@@ -31,3 +31,10 @@ export function slugify(title: string): string {
     .replace(/-+$/, '');
   return slug === '' ? 'milestone' : slug;
 }
+
+/** Phase names appear in file names, the environment (`CAIRN_PHASE`) and the journal. */
+export const PHASE_NAME_PATTERN = '^[a-z][a-z0-9_-]{0,31}$';
+
+export function isSafePhaseName(name: string): boolean {
+  return new RegExp(PHASE_NAME_PATTERN).test(name);
+}

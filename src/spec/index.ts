@@ -26,4 +26,10 @@ export { hasWorkspaceWork, resolveWorkspace } from './workspace.js';
 export type { Workspace } from './workspace.js';
 export { repoPathProblem } from './repo-path.js';
 export { isSafeMilestoneId, isSafeTaskId, slugify } from './ids.js';
-export { COMMIT_STRATEGIES, CONFIG_DEFAULTS, DEFAULT_COMMIT_EVERY_MS, TASK_TYPES } from './keys.js';
+export {
+  COMMIT_STRATEGIES,
+  CONFIG_DEFAULTS,
+  DEFAULT_COMMIT_EVERY_MS,
+  DEFAULT_MAX_REVIEW_ROUNDS,
+  TASK_TYPES,
+} from './keys.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSafeTaskId } from './ids.js';
 import { milestoneJsonSchema, TASK_ID_SCHEMA_PATTERN } from './json-schema.js';
-import { AGENT_KEYS, MILESTONE_KEYS, TASK_KEYS, TASK_TYPES, WORKSPACE_KEYS } from './keys.js';
+import { AGENT_KEYS, MILESTONE_KEYS, PHASE_KEYS, TASK_KEYS, TASK_TYPES, WORKSPACE_KEYS } from './keys.js';
 import { repoPathProblem } from './repo-path.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -24,7 +24,9 @@ describe('milestoneJsonSchema', () => {
     expect(Object.keys(defs.task.properties)).toEqual([...TASK_KEYS]);
     expect(Object.keys(defs.agentProfile.properties)).toEqual([...AGENT_KEYS]);
     expect(Object.keys(defs.workspace.properties)).toEqual([...WORKSPACE_KEYS]);
+    expect(Object.keys(defs.phase.properties)).toEqual([...PHASE_KEYS]);
     const all = [
+      defs.phase.properties,
       schema.properties,
       defs.task.properties,
       defs.agentProfile.properties,

@@ -1,7 +1,15 @@
 import { DURATION_PATTERN } from './duration.js';
 import { SIZE_PATTERN } from './size.js';
-import { MILESTONE_ID_PATTERN } from './ids.js';
-import { COMMIT_STRATEGIES, DEFAULT_BASE, OVERLAP_POLICIES, TASK_TYPES, WORKSPACE_DEFAULTS } from './keys.js';
+import { MILESTONE_ID_PATTERN, PHASE_NAME_PATTERN } from './ids.js';
+import {
+  COMMIT_STRATEGIES,
+  DEFAULT_BASE,
+  DEFAULT_MAX_REVIEW_ROUNDS,
+  OVERLAP_POLICIES,
+  REVIEW_PHASE_NAME,
+  TASK_TYPES,
+  WORKSPACE_DEFAULTS,
+} from './keys.js';
 
 // Task ids also exclude what git refuses in ref names; lookaheads are valid ECMA-262 patterns.
 export const TASK_ID_SCHEMA_PATTERN = '^(?!.*\\.\\.)(?!.*\\.$)(?!.*\\.lock$)[a-z0-9][a-z0-9._-]*$';
@@ -76,6 +84,34 @@ const commitProperties = {
   },
 };
 
+const maxReviewRounds = {
+  type: 'integer',
+  minimum: 0,
+  default: DEFAULT_MAX_REVIEW_ROUNDS,
+  description:
+    'How many times a review phase may send the work back to the phase before it; one more rejection blocks the task with the review.',
+};
+
+const phase = {
+  type: 'object',
+  description: 'One phase of a task: its own agent process in the task worktree, after the phases before it.',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: {
+      type: 'string',
+      pattern: PHASE_NAME_PATTERN,
+      description: 'Unique phase name, e.g. design, implement, review (in CAIRN_PHASE).',
+    },
+    agent: { type: 'string', description: "Agent profile of this phase; defaults to the task's." },
+    prompt: { type: 'string', description: "Added to the task's prompt for this phase." },
+    review: {
+      type: 'boolean',
+      description: `A review phase approves the work or sends it back to the phase before it; default true for a phase named "${REVIEW_PHASE_NAME}".`,
+    },
+  },
+};
+
 const task = {
   type: 'object',
   description: 'One unit of agent work: one worktree, one branch, one merge.',
@@ -121,6 +157,14 @@ const task = {
     context: stringList(
       'Shared-context keys (cairn ctx) whose current values each attempt\'s prompt includes, e.g. "api.base_url".',
     ),
+    phases: {
+      type: 'array',
+      minItems: 1,
+      items: { $ref: '#/$defs/phase' },
+      description:
+        'Phases run in order in the task worktree (e.g. design, implement, review), each seeing the outputs of the ones before; the work is committed and merged once after the last.',
+    },
+    max_review_rounds: maxReviewRounds,
   },
 };
 
@@ -242,7 +286,8 @@ export function milestoneJsonSchema(): Record<string, unknown> {
         description: 'The tasks; each runs when its dependencies are merged.',
       },
       workspace: { $ref: '#/$defs/workspace', description: workspace.description },
+      max_review_rounds: { ...maxReviewRounds, description: `Default of the tasks' max_review_rounds.` },
     },
-    $defs: { duration, agentProfile, task, workspace },
+    $defs: { duration, agentProfile, phase, task, workspace },
   };
 }

@@ -10,6 +10,7 @@ export const MILESTONE_KEYS = [
   'agents',
   'tasks',
   'workspace',
+  'max_review_rounds',
 ] as const;
 
 export const TASK_KEYS = [
@@ -30,7 +31,18 @@ export const TASK_KEYS = [
   'commit_every',
   'overlap',
   'context',
+  'phases',
+  'max_review_rounds',
 ] as const;
+
+/** One item of a task's `phases:` (docs/coordination.md, "Multi-phase tasks"). */
+export const PHASE_KEYS = ['name', 'agent', 'prompt', 'review'] as const;
+
+/** A phase named `review` is a review phase unless it says `review: false`. */
+export const REVIEW_PHASE_NAME = 'review';
+
+/** Rejections a review phase may send back to the phase before it, when neither task nor milestone says. */
+export const DEFAULT_MAX_REVIEW_ROUNDS = 2;
 
 export const BACKOFF_KEYS = ['base', 'factor', 'cap'] as const;
 

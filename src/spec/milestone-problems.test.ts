@@ -102,7 +102,7 @@ describe('parseMilestoneSpec: the milestone', () => {
     ]);
     expect(found[0]?.hint).toBe('did you mean `title`?');
     expect(found[1]?.hint).toBe(
-      'use one of: `id`, `title`, `base`, `integration`, `commit`, `commit_every`, `agents`, `tasks`, `workspace`',
+      'use one of: `id`, `title`, `base`, `integration`, `commit`, `commit_every`, `agents`, `tasks`, `workspace`, `max_review_rounds`',
     );
   });
 });

@@ -4,7 +4,7 @@ import { isSafeMilestoneId, MILESTONE_ID_PATTERN } from './ids.js';
 import { DEFAULT_BASE, MILESTONE_KEYS } from './keys.js';
 import { readAgentProfiles } from './read-agents.js';
 import { readCommitSpec } from './read-recovery.js';
-import { readTask } from './read-task.js';
+import { readReviewRounds, readTask } from './read-task.js';
 import { readWorkspace } from './read-workspace.js';
 import type { TaskRead } from './read-task.js';
 import type { CommitSpec, LoadResult, MilestoneSpec } from './types.js';
@@ -52,11 +52,13 @@ export function parseMilestoneSpec(
   const tasks = get('tasks', readTasks) ?? [];
   const commit = readCommitSpec({} as CommitSpec, get);
   const workspace = get('workspace', readWorkspace);
+  const maxReviewRounds = get('max_review_rounds', readReviewRounds);
+  const rounds = maxReviewRounds === undefined ? {} : { maxReviewRounds };
 
   checkTaskGraph(source, tasks);
   const profiles = agents?.profiles ?? {};
   const known = new Set([...options.knownAgents, ...Object.keys(profiles)]);
-  const taskAgents = tasks.flatMap((t) => (t.agent === undefined ? [] : [t.agent]));
+  const taskAgents = tasks.flatMap((t) => [...(t.agent === undefined ? [] : [t.agent]), ...t.phaseAgents]);
   checkAgentRefs(source, [...taskAgents, ...(agents?.fallbacks ?? [])], known);
   checkDefaultAgent(source, tasks, known, options.defaultAgent);
 
@@ -70,9 +72,10 @@ export function parseMilestoneSpec(
       integration: integration ?? [],
       agents: profiles,
       ...commit,
-      // A task without its own strategy takes the milestone's.
-      tasks: tasks.map((t) => ({ ...commit, ...t.task })),
+      // A task without its own strategy (or review rounds) takes the milestone's.
+      tasks: tasks.map((t) => ({ ...commit, ...(t.task.phases ? rounds : {}), ...t.task })),
       ...(workspace !== undefined ? { workspace } : {}),
+      ...rounds,
       file,
     },
   };

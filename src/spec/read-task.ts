@@ -1,4 +1,5 @@
 import type { Node } from 'yaml';
+import { readPhases } from './read-phases.js';
 import { readCommitSpec, readRecovery } from './read-recovery.js';
 import { isSafeTaskId, TASK_ID_PATTERN } from './ids.js';
 import { OVERLAP_POLICIES, TASK_KEYS, TASK_TYPES } from './keys.js';
@@ -6,10 +7,11 @@ import { suggestName } from './names.js';
 import type { TaskSpec } from './types.js';
 import { readField, readMapping } from './yaml-read.js';
 import type { Reader } from './yaml-read.js';
-import { report } from './yaml-source.js';
+import { childPath, report } from './yaml-source.js';
 import type { Source } from './yaml-source.js';
 import {
   readDuration,
+  readInteger,
   readPositiveNumber,
   readRetries,
   readString,
@@ -28,6 +30,8 @@ export interface TaskRead {
   id?: StringRef;
   agent?: StringRef;
   depends: StringRef[];
+  /** The `agent` of each phase that names one. */
+  phaseAgents: StringRef[];
 }
 
 /** Reads one item of `tasks:`, filling defaults; undefined when it is not a mapping. */
@@ -67,8 +71,23 @@ export function readTask(source: Source, node: Node, path: string): TaskRead | u
   readRecovery(task, get);
   const context = get('context', readContextKeys);
   if (context !== undefined) task.context = context;
-  return { task, node, path, id, agent, depends };
+  const phases = get('phases', readPhases);
+  if (phases !== undefined) task.phases = phases.phases;
+  const rounds = get('max_review_rounds', readReviewRounds);
+  if (rounds !== undefined) task.maxReviewRounds = rounds;
+  // Phases that could not be read are reported already; judge the rounds only against good ones.
+  const phasesRead = phases !== undefined || !fields.has('phases');
+  if (rounds !== undefined && phasesRead && !task.phases?.some((phase) => phase.review)) {
+    const key = fields.get('max_review_rounds')?.key ?? node;
+    const hint = 'add a review phase under `phases:` (e.g. `- name: review`), or remove the key';
+    report(source, key, childPath(path, 'max_review_rounds'), 'the task has no review phase', hint);
+  }
+  return { task, node, path, id, agent, depends, phaseAgents: phases?.agents ?? [] };
 }
+
+/** `max_review_rounds`: how often a review may send the work back (0: never). */
+export const readReviewRounds = (source: Source, node: Node, path: string) =>
+  readInteger(source, node, path, 0);
 
 const CONTEXT_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
 

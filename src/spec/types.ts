@@ -46,6 +46,17 @@ export interface CommitSpec {
   commitEveryMs?: number;
 }
 
+/** One phase of a multi-phase task: its own agent process in the task's worktree. */
+export interface PhaseSpec {
+  name: string;
+  /** Profile of this phase; absent: the attempt's profile (the task's, or the fallback in use). */
+  agent?: string;
+  /** Added to the task's prompt for this phase. */
+  prompt?: string;
+  /** A review phase approves the work or sends it back to the phase before it. */
+  review: boolean;
+}
+
 export interface TaskSpec extends RecoverySpec, CommitSpec {
   id: string;
   title: string;
@@ -63,6 +74,10 @@ export interface TaskSpec extends RecoverySpec, CommitSpec {
   retries?: number;
   /** Shared-context keys whose values each new attempt's prompt includes. */
   context?: string[];
+  /** Phases run in order in the task's worktree; absent: one agent run. */
+  phases?: PhaseSpec[];
+  /** Times a review phase may send the work back before the task is blocked. */
+  maxReviewRounds?: number;
 }
 
 /** One cached setup output: `path` (relative to the worktree), keyed by the content of `key` files. */
@@ -97,6 +112,8 @@ export interface MilestoneSpec extends CommitSpec {
   agents: Record<string, AgentProfileSpec>;
   tasks: TaskSpec[];
   workspace?: WorkspaceSpec;
+  /** Default of the tasks' `max_review_rounds`. */
+  maxReviewRounds?: number;
   /** Absolute path of the file it was read from. */
   file: string;
 }

@@ -6,7 +6,11 @@ export type TaskState =
 
 export type MilestoneState = 'planned' | 'running' | 'interrupted' | 'done' | 'failed' | 'landed';
 
-export type AttemptOutcome = 'succeeded' | 'failed' | 'interrupted';
+/** `blocked`: the attempt ended without a fault but cannot go on (a review rejected its work too often). */
+export type AttemptOutcome = 'succeeded' | 'failed' | 'interrupted' | 'blocked';
+
+/** How one phase of a multi-phase task ended; `approved` and `rejected` are review verdicts. */
+export type PhaseOutcome = 'completed' | 'approved' | 'rejected' | 'failed' | 'interrupted';
 
 /** Every journaled state change. One event (or one batch) is one SQLite transaction. */
 export type CairnEvent =
@@ -89,6 +93,30 @@ export type CairnEvent =
       head?: string;
       /** Milliseconds in each phase the attempt reached: setup, agent, commit, acceptance. */
       phases?: Record<string, number>;
+    }
+  /** A phase of a multi-phase task started its agent; `round` counts its runs in the attempt. */
+  | {
+      type: 'phase.started';
+      milestone: string;
+      task: string;
+      attempt: number;
+      phase: string;
+      agent: string;
+      round: number;
+    }
+  | {
+      type: 'phase.ended';
+      milestone: string;
+      task: string;
+      attempt: number;
+      phase: string;
+      agent: string;
+      round: number;
+      outcome: PhaseOutcome;
+      /** The review text of a verdict, or why the phase failed. */
+      reason?: string;
+      /** Paths the phase changed in the worktree (at most 50). */
+      files?: string[];
     }
   | {
       type: 'task.merged';

@@ -159,6 +159,8 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
       settleOutOfScope(db, event.milestone, at);
       return;
     case 'run.tuned':
+    case 'phase.started':
+    case 'phase.ended':
     case 'milestone.pr':
     case 'commit.recorded':
     case 'progress.snapshot':

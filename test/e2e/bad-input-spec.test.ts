@@ -153,6 +153,24 @@ describe('one problem per spec', () => {
       hint: /claude/,
     },
     {
+      name: 'unknown phase agent',
+      tasks:
+        '  - id: a\n    title: A\n    phases:\n      - name: implement\n      - name: review\n        agent: reviwer\n',
+      line: 9,
+      col: 16,
+      path: 'tasks[0].phases[1].agent',
+      message: /unknown agent profile `reviwer`/,
+    },
+    {
+      name: 'review phase first',
+      tasks: '  - id: a\n    title: A\n    phases:\n      - name: review\n      - name: implement\n',
+      line: 7,
+      col: 15,
+      path: 'tasks[0].phases[0].name',
+      message: /a review phase cannot be first/,
+      hint: /implement/,
+    },
+    {
       name: 'unsafe id ../x',
       tasks: '  - id: ../x\n    title: A\n',
       line: 4,

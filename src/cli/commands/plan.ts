@@ -1,6 +1,7 @@
 import { resolveRepo } from '../../git/repo.js';
 import { loadMilestone } from '../../engine/load.js';
-import { criticalPath, keptApart, planWaves } from '../../spec/index.js';
+import { criticalPath, DEFAULT_MAX_REVIEW_ROUNDS, keptApart, planWaves } from '../../spec/index.js';
+import type { TaskSpec } from '../../spec/types.js';
 import { paint, printJson } from '../output.js';
 
 /** `cairn plan`: the waves tasks run in, the critical path, and each task's dependencies. */
@@ -11,7 +12,16 @@ export default async function plan(name: string, options: { json?: boolean }): P
   const critical = criticalPath(spec.tasks);
   const apart = keptApart(spec.tasks);
   if (options.json) {
-    printJson({ milestone: spec.id, waves, critical_path: critical, kept_apart: apart });
+    const phases = Object.fromEntries(
+      spec.tasks.flatMap((task) => (task.phases ? [[task.id, phasesOf(task, config.defaults.agent)]] : [])),
+    );
+    printJson({
+      milestone: spec.id,
+      waves,
+      critical_path: critical,
+      kept_apart: apart,
+      ...(Object.keys(phases).length > 0 ? { phases } : {}),
+    });
     return 0;
   }
   const byId = new Map(spec.tasks.map((task) => [task.id, task]));
@@ -26,7 +36,9 @@ export default async function plan(name: string, options: { json?: boolean }): P
       const task = byId.get(id);
       const deps = task && task.depends_on.length > 0 ? `  ← ${task.depends_on.join(', ')}` : '';
       const mark = onPath.has(id) ? paint('yellow', '*', out.isTTY) : ' ';
-      out.write(` ${mark} ${id}  [${task?.agent ?? config.defaults.agent}]${deps}\n`);
+      const agent = task?.agent ?? config.defaults.agent;
+      const phases = task?.phases ? `  ${phaseLine(task, config.defaults.agent)}` : '';
+      out.write(` ${mark} ${id}  [${agent}]${phases}${deps}\n`);
     }
   });
   out.write(`\nCritical path (*): ${critical.join(' → ')}\n`);
@@ -37,4 +49,21 @@ export default async function plan(name: string, options: { json?: boolean }): P
     for (const pair of apart) out.write(`  ${pair.tasks[0]} / ${pair.tasks[1]}: ${pair.why}\n`);
   }
   return 0;
+}
+
+/** Each phase with the profile it runs with, and the task's review rounds. */
+function phasesOf(task: TaskSpec, defaultAgent: string) {
+  return (task.phases ?? []).map((phase) => ({
+    name: phase.name,
+    agent: phase.agent ?? task.agent ?? defaultAgent,
+    review: phase.review,
+    ...(phase.review ? { max_review_rounds: task.maxReviewRounds ?? DEFAULT_MAX_REVIEW_ROUNDS } : {}),
+  }));
+}
+
+function phaseLine(task: TaskSpec, defaultAgent: string): string {
+  const phases = phasesOf(task, defaultAgent).map((phase) => `${phase.name}:${phase.agent}`);
+  const rounds = task.maxReviewRounds ?? DEFAULT_MAX_REVIEW_ROUNDS;
+  const review = task.phases?.some((phase) => phase.review) ? ` (review rounds ${rounds})` : '';
+  return `phases ${phases.join(' → ')}${review}`;
 }

@@ -12,16 +12,19 @@ import {
 function toJson(status: MilestoneStatus & { coordination?: CoordinationStatus }) {
   return {
     milestone: status.milestone,
-    tasks: status.tasks.map(({ id, state, attempts, agent, branch, merge_commit, reason, activity }) => ({
-      id,
-      state,
-      attempts,
-      agent,
-      branch,
-      merge_commit,
-      reason,
-      ...(activity ? { activity } : {}),
-    })),
+    tasks: status.tasks.map(
+      ({ id, state, attempts, agent, branch, merge_commit, reason, activity, phase }) => ({
+        id,
+        state,
+        attempts,
+        agent,
+        branch,
+        merge_commit,
+        reason,
+        ...(activity ? { activity } : {}),
+        ...(phase ? { phase } : {}),
+      }),
+    ),
     ...(status.agents ? { agents: status.agents } : {}),
     ...(status.coordination ? { coordination: status.coordination } : {}),
   };
@@ -32,7 +35,9 @@ export function renderStatus(status: MilestoneStatus & { coordination?: Coordina
   const done = tasks.filter((task) => task.state === 'done').length;
   const rows = tasks.map((task) => [
     task.id,
-    task.state,
+    task.phase
+      ? `${task.state} (${task.phase.name}${task.phase.round > 1 ? ` round ${task.phase.round}` : ''})`
+      : task.state,
     String(task.attempts),
     task.agent,
     task.branch ?? '-',

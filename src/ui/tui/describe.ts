@@ -23,6 +23,10 @@ export function describeEvent(event: StoredEvent): string | null {
       return `${event.task} committed ${short(event.head)}, checking`;
     case 'attempt.ended':
       return `${event.task} attempt ${event.attempt} ${event.outcome}${event.reason ? `: ${event.reason}` : ''}`;
+    case 'phase.started':
+      return `${event.task} phase ${event.phase}${event.round > 1 ? ` (round ${event.round})` : ''} started (${event.agent})`;
+    case 'phase.ended':
+      return `${event.task} phase ${event.phase} ${event.outcome}${event.reason ? `: ${event.reason.split('\n')[0]}` : ''}`;
     case 'task.merged':
       return `${event.task} merged (${short(event.commit)})`;
     case 'milestone.landed':

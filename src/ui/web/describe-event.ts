@@ -29,6 +29,10 @@ export function describeEvent(event: StoredEvent): string {
       const how = event.exitCode !== null ? `exit ${event.exitCode}` : (event.signal ?? 'no exit code');
       return `${event.task} attempt ${event.attempt} ${event.outcome} (${how})${event.reason ? `: ${event.reason}` : ''}`;
     }
+    case 'phase.started':
+      return `${event.task} attempt ${event.attempt} phase ${event.phase}${event.round > 1 ? ` (round ${event.round})` : ''} started with ${event.agent}`;
+    case 'phase.ended':
+      return `${event.task} attempt ${event.attempt} phase ${event.phase} ${event.outcome}${event.reason ? `: ${event.reason.split('\n')[0]}` : ''}`;
     case 'task.merged':
       return `${event.task} merged as ${short(event.commit)}`;
     case 'milestone.landed':
