@@ -154,6 +154,7 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
       ).run(event.commit, at, event.milestone);
       return;
     case 'run.tuned':
+    case 'task.rebalanced':
     case 'milestone.pr':
     case 'commit.recorded':
     case 'progress.snapshot':
