@@ -110,4 +110,22 @@ describe('runAttempts', () => {
     expect((await runAttempts(task, options)).outcome).toBe('interrupted');
     expect(used).toEqual(['main']);
   });
+
+  it('starts on the profile the task was placed on, and claims a slot before every attempt', async () => {
+    const claimed: string[] = [];
+    const claim = async (agent: string) => {
+      claimed.push(agent);
+      return true;
+    };
+    const { options, used } = sequence({ backup: ['fail', 'ok'] }, { first: 1, claim });
+    expect((await runAttempts(task, options)).outcome).toBe('succeeded');
+    expect(used).toEqual(['backup', 'backup']);
+    expect(claimed).toEqual(['backup', 'backup']);
+  });
+
+  it('ends interrupted, with no attempt, when the slot it waits for is given up', async () => {
+    const { options, used } = sequence({ main: ['ok'] }, { claim: async () => false });
+    expect((await runAttempts(task, options)).outcome).toBe('interrupted');
+    expect(used).toEqual([]);
+  });
 });

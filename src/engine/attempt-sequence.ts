@@ -17,11 +17,15 @@ export interface AttemptSequence {
   breakers: Map<string, Breaker>;
   breakerPolicy: BreakerPolicy;
   start: AttemptStart;
+  /** Index in `agents` of the profile the first attempt uses (a fallback when the task was rebalanced). */
+  first?: number;
+  /** Holds a slot of `agent` for the next attempt, waiting while the profile is full; false when stopped. */
+  claim?: (agent: string) => Promise<boolean>;
   /** Journals the start of an attempt and returns its number. */
   begin: (agent: string) => number;
   /** Journals the end of an attempt. */
   end: (attempt: number, result: AttemptResult) => void;
-  hooks: (attempt: number) => Pick<AttemptHooks, 'onPid' | 'onCommitted'>;
+  hooks: (attempt: number) => Pick<AttemptHooks, 'onPid' | 'onCommitted' | 'signal'>;
   notice: (message: string) => void;
   /** True when the task must stop after the attempt that just ended (an agent raised a blocker). */
   halted?: () => boolean;
@@ -53,7 +57,7 @@ function admittedAgent(sequence: AttemptSequence, from: number): number | undefi
  */
 export async function runAttempts(task: TaskSpec, sequence: AttemptSequence): Promise<AttemptResult> {
   const { clock, signal } = sequence;
-  let profile = 0;
+  let profile = sequence.first ?? 0;
   let retriesUsed = 0;
   let start = sequence.start;
   let last: AttemptResult | undefined;
@@ -69,6 +73,7 @@ export async function runAttempts(task: TaskSpec, sequence: AttemptSequence): Pr
       retriesUsed = 0;
     }
     const agent = sequence.agents[profile]!;
+    if (sequence.claim && !(await sequence.claim(agent))) break;
     const attempt = sequence.begin(agent);
     const previousFailure = last?.outcome === 'failed' ? last.reason : undefined;
     last = await sequence.executor.attempt(task, attempt, {

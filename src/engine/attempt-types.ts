@@ -33,6 +33,11 @@ export interface AttemptHooks {
   /** Why the previous attempt of this task failed, for the next prompt. */
   previousFailure?: string;
   onPid: (pid: number) => void;
+  /**
+   * Aborts when this attempt must stop: the run is interrupted, or the task's agent raised a
+   * blocker. Without it, the executor stops on the run's interruption only.
+   */
+  signal?: AbortSignal;
   /** The work is committed at `head`; journaled so a crash during the checks loses nothing. */
   onCommitted: (head: string) => void;
 }

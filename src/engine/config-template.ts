@@ -20,5 +20,7 @@ agents: {}
 #    command: ["./scripts/my-agent.sh", "{prompt_file}"]
 #    timeout: 20m
 #    retries: 2
+#    max_concurrency: 2   # attempts of this profile at once (default: no own limit)
+#    fallback: [codex]    # used when coder is full, its circuit open, or its retries spent
 `;
 }

@@ -14,7 +14,11 @@ export function createGitExecutor(context: RunContext, tracker: HeadTracker): Ta
       lastAttempt.set(task.id, { number: attempt, agent: hooks.agent });
       // A git fault during an attempt (a lock, a vanished worktree) fails that attempt, which the
       // retry policy handles, rather than the task.
-      return runTaskAttempt(context, task, attempt, tracker.current, hooks).catch(
+      // The attempt stops on the run's interruption or its own (a blocker); either way its work is kept.
+      const own = hooks.signal
+        ? { ...context, signal: AbortSignal.any([context.signal, hooks.signal]) }
+        : context;
+      return runTaskAttempt(own, task, attempt, tracker.current, hooks).catch(
         (error: unknown): AttemptResult => ({
           outcome: 'failed',
           reason: `git failed during the attempt: ${firstLines(error instanceof Error ? error.message : String(error))}`,

@@ -1,4 +1,3 @@
-import { rankByCriticality } from '../spec/index.js';
 import type { TaskSpec } from '../spec/types.js';
 import type { CairnEvent, TaskState } from '../store/events.js';
 import type { Store } from '../store/types.js';
@@ -12,7 +11,11 @@ import type { SystemSample } from './health.js';
 import { createRunHealth } from './run-health.js';
 import type { ResumePoint } from './reconcile.js';
 import type { RunReporter } from './reporter.js';
-import { createSchedule } from './schedule.js';
+import { createSchedule, type StartVerdict } from './schedule.js';
+import { remainingCriticality } from './priority.js';
+import { watchBlocker } from './blocker-watch.js';
+import { describeMove, type Placement } from './rebalance.js';
+import { createRebalancer } from './rebalancer.js';
 import { cpuMeter, decideConcurrency, memFree } from './auto-tune.js';
 
 export interface LoopOptions {
@@ -24,6 +27,8 @@ export interface LoopOptions {
   concurrency: number;
   /** The task's profile, then its fallbacks in order. */
   agentsOf: (task: TaskSpec) => string[];
+  /** A profile's `max_concurrency`: attempts it may run at once; undefined for no limit of its own. */
+  limitOf?: (agent: string) => number | undefined;
   retriesOf: (task: TaskSpec, agent: string) => number;
   backoffOf: (task: TaskSpec, agent: string) => BackoffPolicy;
   breaker?: BreakerPolicy;
@@ -41,6 +46,8 @@ export interface LoopOptions {
   autoTune?: { min: number; max: number; windowMs: number; cpuBusy?: () => number; memFree?: () => number };
   /** The reason of a BLOCKER_ALERT raised for the task since `since` (epoch ms), if any. */
   blockerOf?: (task: string, since: number) => string | undefined;
+  /** How often a running task's blockers are looked for (default blocker-watch.ts). */
+  blockerPollMs?: number;
 }
 
 export interface LoopResult {
@@ -58,7 +65,25 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const rows = new Map(store.tasks(milestone).map((row) => [row.id, row]));
   const states = new Map(options.tasks.map((task) => [task.id, rows.get(task.id)?.state ?? 'pending']));
   const attempts = new Map(options.tasks.map((task) => [task.id, rows.get(task.id)?.attempts ?? 0]));
-  const schedule = createSchedule(options.tasks, states, rankByCriticality(options.tasks));
+  const chains = new Map(options.tasks.map((task) => [task.id, options.agentsOf(task)]));
+  const clock = options.clock ?? systemClock;
+  const breakers = new Map<string, Breaker>();
+  const breakerPolicy = options.breaker ?? DEFAULT_BREAKER;
+  // Per-profile limits and fallbacks when a profile is full or its circuit open (rebalancer.ts).
+  const rebalancer = createRebalancer({
+    chains,
+    ...(options.limitOf ? { limitOf: options.limitOf } : {}),
+    breakers,
+    policy: breakerPolicy,
+    clock,
+    onFree: () => start(),
+  });
+  const schedule = createSchedule(
+    options.tasks,
+    states,
+    remainingCriticality(options.tasks, states),
+    rebalancer?.laneOf,
+  );
   const running = new Map<string, Promise<void>>();
   const apart = new Map<string, string[]>();
   for (const [a, b] of options.keptApart ?? []) {
@@ -76,11 +101,9 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
           taking.add(id);
           return true;
         };
-  const clock = options.clock ?? systemClock;
-  const breakers = new Map<string, Breaker>();
   // The profile a task's latest attempt used, for reports; its own profile until then.
   const currentAgent = new Map(
-    options.tasks.map((task) => [task.id, rows.get(task.id)?.agent ?? options.agentsOf(task)[0] ?? '']),
+    options.tasks.map((task) => [task.id, rows.get(task.id)?.agent ?? chains.get(task.id)?.[0] ?? '']),
   );
   const agentOf = (id: string) => currentAgent.get(id) ?? '';
   const health = createRunHealth({
@@ -196,24 +219,31 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     }
   };
 
-  const work = async (task: TaskSpec) => {
+  const work = async (task: TaskSpec, first = 0) => {
     const resume = options.resume?.get(task.id);
     if (resume?.kind === 'merge') return mergeAndFinish(task, resume.head);
-    const agents = options.agentsOf(task);
+    const agents = chains.get(task.id) ?? [];
     const carried: CairnEvent[] = [];
     const since = Date.now();
-    const blocker = options.blockerOf ? () => options.blockerOf!(task.id, since) : () => undefined;
+    // A blocker stops the running agent at once, through the task's own abort signal.
+    const watch = options.blockerOf
+      ? watchBlocker(() => options.blockerOf!(task.id, since), signal, options.blockerPollMs)
+      : undefined;
+    const blocker = () => watch?.blocked();
+    const taskSignal = watch?.signal ?? signal;
     const last = await runAttempts(task, {
       executor,
-      signal,
+      signal: taskSignal,
       clock,
       random: options.random ?? Math.random,
       agents,
       retriesOf: (agent) => options.retriesOf(task, agent),
       backoffOf: (agent) => options.backoffOf(task, agent),
       breakers,
-      breakerPolicy: options.breaker ?? DEFAULT_BREAKER,
+      breakerPolicy,
       start: resume?.kind ?? 'fresh',
+      first,
+      ...(rebalancer ? { claim: (agent: string) => rebalancer.claim(task.id, agent, taskSignal) } : {}),
       begin: (agent) => {
         const attempt = (attempts.get(task.id) ?? 0) + 1;
         attempts.set(task.id, attempt);
@@ -240,7 +270,10 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
         return attempt;
       },
       // A success is journaled with the move to the merge queue that follows it at once.
-      end: (attempt, result) => {
+      end: (attempt, ended) => {
+        const stoppedBy = ended.outcome === 'interrupted' ? blocker() : undefined;
+        const result =
+          stoppedBy === undefined ? ended : { ...ended, reason: `stopped by a blocker: ${stoppedBy}` };
         waitingSince.set(task.id, clock.now());
         const event = attemptEnded(milestone, task.id, attempt, result);
         health.recordAttempt(result);
@@ -248,12 +281,16 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
         else store.append(event);
       },
       hooks: (attempt) => ({
+        ...(watch ? { signal: taskSignal } : {}),
         onPid: (pid) => store.append({ type: 'attempt.pid', milestone, task: task.id, attempt, pid }),
         onCommitted: (head) =>
           store.append({ type: 'attempt.checking', milestone, task: task.id, attempt, head }),
       }),
       notice: (message) => reporter.onNotice(message),
       halted: () => blocker() !== undefined,
+    }).finally(() => {
+      watch?.stop();
+      rebalancer?.release(task.id);
     });
     const blocked = blocker();
     if (blocked !== undefined) {
@@ -320,14 +357,39 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     return { stop: () => clearInterval(timer) };
   }
 
+  // Where each task taken this round starts; its profile slot is taken as it is chosen.
+  const placed = new Map<string, Placement>();
+  const canStart =
+    rebalancer || clearOfOverlaps
+      ? (id: string): StartVerdict => {
+          // A task resumed into the merge queue runs no agent, so it takes no profile slot.
+          const placing = rebalancer !== undefined && options.resume?.get(id)?.kind !== 'merge';
+          const placement = placing ? rebalancer.place(id) : undefined;
+          if (placing && !placement) return 'lane';
+          if (clearOfOverlaps && !clearOfOverlaps(id)) return false;
+          if (placement) {
+            rebalancer?.hold(id, placement.agent);
+            placed.set(id, placement);
+          }
+          return true;
+        }
+      : undefined;
+
   const start = () => {
     health.checkSystem();
     const free = concurrencyAt(health.level(), limit) - running.size;
     if (free <= 0 || signal.aborted) return;
     taking.clear();
-    for (const id of schedule.take(free, clearOfOverlaps)) {
+    placed.clear();
+    for (const id of schedule.take(free, canStart)) {
       const task = byId.get(id)!;
-      const promise = work(task)
+      const placement = placed.get(id);
+      if (placement?.moved) {
+        const { from, why } = placement.moved;
+        store.append({ type: 'task.rebalanced', milestone, task: id, from, to: placement.agent, why });
+        reporter.onNotice(describeMove(id, placement));
+      }
+      const promise = work(task, placement?.index)
         .catch((error: unknown) => {
           // A fault in one task (git refusing, disk trouble) fails that task, not the run.
           const message = error instanceof Error ? error.message : String(error);

@@ -141,7 +141,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
             onNotice: (message) => options.reporter.onNotice(message),
           })
         : undefined;
-      // Blockers agents raise (cairn msg send … --type BLOCKER_ALERT) stop their task when its attempt ends.
+      // Blockers agents raise (cairn msg send … --type BLOCKER_ALERT) stop their task's agent at once.
       const coordination = openCoordination(stateDbFile(repo.stateDir));
       const result = await runLoop({
         milestone: spec.id,
@@ -151,6 +151,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         executor: createGitExecutor(context, { current: head }),
         concurrency,
         agentsOf: (task) => agentChainOf(context, task),
+        limitOf: (agent) => context.profiles[agent]?.maxConcurrency,
         retriesOf: (task, agent) => settingsFor(context, task, agent).retries,
         backoffOf: (task, agent) => settingsFor(context, task, agent).backoff,
         signal: options.signal,

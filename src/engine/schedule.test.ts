@@ -59,4 +59,36 @@ describe('createSchedule', () => {
     expect(schedule.take(10).sort()).toEqual(['c', 'e']);
     expect(schedule.finish('c')).toEqual(['d']);
   });
+
+  it('takes the heavier of two equally critical tasks first', () => {
+    const weighed = [
+      { id: 'light', depends_on: [], weight: 1 },
+      { id: 'heavy', depends_on: [], weight: 3 },
+    ];
+    const states = new Map<string, TaskState>([
+      ['light', 'pending'],
+      ['heavy', 'pending'],
+    ]);
+    const rank = new Map([
+      ['light', 4],
+      ['heavy', 4],
+    ]);
+    expect(createSchedule(weighed, states, rank).take(2)).toEqual(['heavy', 'light']);
+  });
+
+  it('passes over a whole lane its verdict closes, asking it once per take', () => {
+    const lanes: Record<string, string> = { a: 'x', b: 'y', c: 'y', d: 'y', e: 'x' };
+    const wide = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, depends_on: [] }));
+    const states = new Map<string, TaskState>(wide.map((task) => [task.id, 'pending']));
+    const schedule = createSchedule(wide, states, new Map(), (id) => lanes[id]!);
+    const asked: string[] = [];
+    const taken = schedule.take(5, (id) => {
+      asked.push(id);
+      return lanes[id] === 'y' ? 'lane' : true;
+    });
+    expect(taken).toEqual(['a', 'e']);
+    expect(asked).toEqual(['a', 'b', 'e']);
+    expect(schedule.readyCount()).toBe(3);
+    expect(schedule.take(5)).toEqual(['b', 'c', 'd']);
+  });
 });

@@ -1,9 +1,18 @@
 import type { TaskState } from '../store/events.js';
+import { createHeap, type Heap } from './heap.js';
 
 interface SchedTask {
   id: string;
   depends_on: string[];
+  /** Breaks ties between equally critical tasks: the heavier goes first. */
+  weight?: number;
 }
+
+/**
+ * What `canStart` says of a ready task: `true` takes it; `false` holds it for a later call;
+ * `'lane'` holds it and every other task of its lane until the next call (its profiles are full).
+ */
+export type StartVerdict = boolean | 'lane';
 
 /**
  * Which tasks may start, kept incrementally so a 10,000-task milestone costs no rescans:
@@ -14,7 +23,7 @@ export interface Schedule {
    * Takes up to `count` ready tasks, most critical first; a task `canStart` refuses stays ready
    * for a later call.
    */
-  take(count: number, canStart?: (id: string) => boolean): string[];
+  take(count: number, canStart?: (id: string) => StartVerdict): string[];
   /** Marks a task finished (done or skipped); returns the tasks that became ready. */
   finish(id: string): string[];
   /** Marks a task dead (failed or blocked); returns every pending task that can now never start. */
@@ -24,44 +33,46 @@ export interface Schedule {
 
 const finishedStates: ReadonlySet<TaskState> = new Set(['done', 'skipped']);
 
+/**
+ * Ready tasks queue by lane (tasks sharing a lane share their agent profiles), so a lane whose
+ * profiles are full is passed over in one step instead of task by task.
+ */
 export function createSchedule(
   tasks: SchedTask[],
   states: Map<string, TaskState>,
   rank: Map<string, number>,
+  laneOf?: (id: string) => string,
 ): Schedule {
-  const order = new Map(tasks.map((task, index) => [task.id, index]));
+  // One total order, computed once: higher rank, then heavier, then earlier in the spec.
+  const sorted = tasks.map((task, index) => ({ id: task.id, index, weight: task.weight ?? 0 }));
+  sorted.sort(
+    (a, b) => (rank.get(b.id) ?? 0) - (rank.get(a.id) ?? 0) || b.weight - a.weight || a.index - b.index,
+  );
+  const position = new Map(sorted.map((task, index) => [task.id, index]));
+  const before = (a: string, b: string) => (position.get(b) ?? 0) - (position.get(a) ?? 0);
   const dependents = new Map<string, string[]>();
   const waiting = new Map<string, number>();
-  const before = (a: string, b: string) =>
-    (rank.get(a) ?? 0) - (rank.get(b) ?? 0) || (order.get(b) ?? 0) - (order.get(a) ?? 0);
-  const heap: string[] = [];
-
+  const lanes = new Map<string, Heap>();
+  let queued = 0;
   const push = (id: string) => {
-    heap.push(id);
-    for (let i = heap.length - 1; i > 0;) {
-      const parent = (i - 1) >> 1;
-      if (before(heap[i]!, heap[parent]!) <= 0) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
+    const key = laneOf?.(id) ?? '';
+    let lane = lanes.get(key);
+    if (!lane) {
+      lane = createHeap(before);
+      lanes.set(key, lane);
     }
+    lane.push(id);
+    queued++;
   };
-  const pop = (): string | undefined => {
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last !== undefined) {
-      heap[0] = last;
-      for (let i = 0; ;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let best = i;
-        if (left < heap.length && before(heap[left]!, heap[best]!) > 0) best = left;
-        if (right < heap.length && before(heap[right]!, heap[best]!) > 0) best = right;
-        if (best === i) break;
-        [heap[i], heap[best]] = [heap[best]!, heap[i]!];
-        i = best;
-      }
+  // The lane whose first task goes first, passing over closed and empty lanes.
+  const bestLane = (closed: Set<Heap> | undefined): Heap | undefined => {
+    let best: Heap | undefined;
+    for (const lane of lanes.values()) {
+      const head = lane.peek();
+      if (head === undefined || closed?.has(lane)) continue;
+      if (!best || before(head, best.peek()!) > 0) best = lane;
     }
-    return top;
+    return best;
   };
 
   for (const task of tasks) {
@@ -94,12 +105,17 @@ export function createSchedule(
     take(count, canStart) {
       const taken: string[] = [];
       const held: string[] = [];
+      let closed: Set<Heap> | undefined;
       while (taken.length < count) {
-        const id = pop();
-        if (id === undefined) break;
+        const lane = bestLane(closed);
+        if (!lane) break;
+        const id = lane.pop()!;
+        queued--;
         if (!waiting.has(id)) continue;
-        if (canStart && !canStart(id)) {
+        const verdict = canStart ? canStart(id) : true;
+        if (verdict !== true) {
           held.push(id);
+          if (verdict === 'lane') (closed ??= new Set()).add(lane);
           continue;
         }
         waiting.delete(id);
@@ -122,6 +138,6 @@ export function createSchedule(
       return released;
     },
     strand,
-    readyCount: () => heap.length,
+    readyCount: () => queued,
   };
 }

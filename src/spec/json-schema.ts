@@ -61,13 +61,21 @@ const agentProfile = {
     },
     timeout: { $ref: '#/$defs/duration', description: 'Time limit for one attempt.' },
     retries: { type: 'integer', minimum: 0, description: 'Retries after a failed attempt.' },
-    fallback: stringList('Profiles to try, in order, when this one keeps failing.'),
+    fallback: stringList(
+      'Profiles to try, in order, when this one keeps failing, is at its max_concurrency or has its circuit open.',
+    ),
     env: {
       type: 'object',
       additionalProperties: { type: 'string' },
       description: 'Extra environment variables for the agent process.',
     },
     ...recoveryProperties,
+    max_concurrency: {
+      type: 'integer',
+      minimum: 1,
+      description:
+        'Attempts this profile may run at once, within the run concurrency; no limit of its own when absent.',
+    },
   },
 };
 

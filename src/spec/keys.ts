@@ -46,7 +46,16 @@ export const DEFAULT_MAX_REVIEW_ROUNDS = 2;
 
 export const BACKOFF_KEYS = ['base', 'factor', 'cap'] as const;
 
-export const AGENT_KEYS = ['command', 'timeout', 'retries', 'fallback', 'env', 'stall', 'backoff'] as const;
+export const AGENT_KEYS = [
+  'command',
+  'timeout',
+  'retries',
+  'fallback',
+  'env',
+  'stall',
+  'backoff',
+  'max_concurrency',
+] as const;
 
 export const CONFIG_KEYS = ['defaults', 'agents', 'notify', 'workspace', 'remote', 'pr'] as const;
 

@@ -115,6 +115,22 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it("reads a profile's max_concurrency and refuses anything but a whole number of at least 1", () => {
+    const parsed = parseConfig('agents:\n  coder: { command: [claude], max_concurrency: 2 }\n', FILE);
+    expect(parsed.ok && parsed.value.agents).toEqual({ coder: { command: ['claude'], maxConcurrency: 2 } });
+    const text = [
+      'agents:',
+      '  a: { command: [claude], max_concurrency: 0 }',
+      '  b: { command: [claude], max_concurrency: 1.5 }',
+      '  c: { command: [claude], max_concurrency: "3" }',
+    ].join('\n');
+    expect(problems(text).map((p) => `${brief(p)} (${p.hint})`)).toEqual([
+      '2:44 agents.a.max_concurrency: expected a whole number ≥ 1, got 0 (write a whole number ≥ 1)',
+      '3:44 agents.b.max_concurrency: expected a whole number ≥ 1, got 1.5 (write a whole number ≥ 1)',
+      '4:44 agents.c.max_concurrency: expected a whole number ≥ 1, got a string (remove the quotes: 3)',
+    ]);
+  });
+
   it('reads notify as an argument array and refuses an empty one', () => {
     const parsed = parseConfig('notify: ["notify-send", "Cairn", "{message}"]\n', FILE);
     expect(parsed.ok && parsed.value.notify).toEqual(['notify-send', 'Cairn', '{message}']);

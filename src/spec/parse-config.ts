@@ -9,7 +9,7 @@ import { readField, readMapping } from './yaml-read.js';
 import type { Reader } from './yaml-read.js';
 import { loadYaml, report, sortedProblems } from './yaml-source.js';
 import type { Source } from './yaml-source.js';
-import { readDuration, readInteger, readRetries, readString, readStringList } from './yaml-values.js';
+import { readConcurrency, readDuration, readRetries, readString, readStringList } from './yaml-values.js';
 
 /**
  * Parses `.cairn/config.yaml`. An empty file is valid and means all defaults. Fallback
@@ -69,5 +69,3 @@ function readCommand(source: Source, node: Node, path: string): string[] | undef
   );
   return undefined;
 }
-
-const readConcurrency = (source: Source, node: Node, path: string) => readInteger(source, node, path, 1);

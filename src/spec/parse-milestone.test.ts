@@ -163,4 +163,19 @@ describe('parseMilestoneSpec: valid specs', () => {
     const result = parseMilestoneSpec(ok, FILE, options);
     expect(result.ok && result.value.tasks[1]?.files).toEqual(['db/**']);
   });
+
+  it('reads a profile max_concurrency in the spec, and names a bad one by its path', () => {
+    const agents = (limit: string) =>
+      yaml(
+        ...header,
+        'agents:',
+        `  fast: { command: [claude], max_concurrency: ${limit} }`,
+        'tasks: [{ id: a, title: A }]',
+      );
+    const result = parseMilestoneSpec(agents('2'), FILE, options);
+    expect(result.ok && result.value.agents.fast?.maxConcurrency).toBe(2);
+    expect(problems(agents('-1')).map(brief)).toEqual([
+      '4:47 agents.fast.max_concurrency: expected a whole number ≥ 1, got -1',
+    ]);
+  });
 });

@@ -6,7 +6,14 @@ import { readField, readMapping } from './yaml-read.js';
 import type { Reader } from './yaml-read.js';
 import { childPath, report } from './yaml-source.js';
 import type { Source } from './yaml-source.js';
-import { readDuration, readRetries, readString, readStringList, readStringRefs } from './yaml-values.js';
+import {
+  readConcurrency,
+  readDuration,
+  readRetries,
+  readString,
+  readStringList,
+  readStringRefs,
+} from './yaml-values.js';
 import type { StringRef } from './yaml-values.js';
 
 export interface AgentProfiles {
@@ -52,6 +59,8 @@ function readAgentProfile(
   }
   const env = get('env', readEnv);
   if (env !== undefined) profile.env = env;
+  const maxConcurrency = get('max_concurrency', readConcurrency);
+  if (maxConcurrency !== undefined) profile.maxConcurrency = maxConcurrency;
   return readRecovery(profile, get);
 }
 

@@ -35,6 +35,8 @@ export interface AgentProfileSpec extends RecoverySpec {
   retries?: number;
   fallback?: string[];
   env?: Record<string, string>;
+  /** Attempts this profile may run at once (`max_concurrency`); no limit of its own when absent. */
+  maxConcurrency?: number;
 }
 
 export type CommitStrategy = 'atomic' | 'progressive' | 'checkpoint';

@@ -63,6 +63,10 @@ export function readInteger(source: Source, raw: Node, path: string, min: number
 
 export const readRetries = (source: Source, node: Node, path: string) => readInteger(source, node, path, 0);
 
+/** A concurrency: a whole number of at least 1. */
+export const readConcurrency = (source: Source, node: Node, path: string) =>
+  readInteger(source, node, path, 1);
+
 export function readPositiveNumber(source: Source, raw: Node, path: string): number | undefined {
   return readNumber(source, raw, path, 'a number greater than 0', (n) => n > 0);
 }

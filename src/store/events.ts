@@ -37,6 +37,15 @@ export type CairnEvent =
   | { type: 'run.ended'; milestone: string; run: string; state: MilestoneState }
   /** `--auto-tune` changed the run's concurrency; `why` gives the numbers. */
   | { type: 'run.tuned'; milestone: string; run: string; from: number; to: number; why: string }
+  /** A ready task started on a fallback profile: its own was at its `max_concurrency` or its circuit open. */
+  | {
+      type: 'task.rebalanced';
+      milestone: string;
+      task: string;
+      from: string;
+      to: string;
+      why: 'at-capacity' | 'circuit-open';
+    }
   /** The run's degradation level or health changed; `reason` says why. */
   | {
       type: 'run.health';

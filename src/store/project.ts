@@ -161,6 +161,7 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
     case 'run.tuned':
     case 'phase.started':
     case 'phase.ended':
+    case 'task.rebalanced':
     case 'milestone.pr':
     case 'commit.recorded':
     case 'progress.snapshot':

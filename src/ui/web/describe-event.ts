@@ -19,6 +19,8 @@ export function describeEvent(event: StoredEvent): string {
       return `${event.task} is ${event.state}${event.reason ? `: ${event.reason}` : ''}`;
     case 'task.requeued':
       return `${event.task} requeued (${event.start}): ${event.reason}`;
+    case 'task.rebalanced':
+      return `${event.task} moved from ${event.from} to ${event.to} (${event.from} ${event.why === 'circuit-open' ? 'circuit open' : 'at its limit'})`;
     case 'attempt.started':
       return `${event.task} attempt ${event.attempt} started with ${event.agent}`;
     case 'attempt.pid':
