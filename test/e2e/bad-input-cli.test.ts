@@ -41,7 +41,7 @@ describe('command-line usage errors', () => {
     ['run without a milestone', ['run'], /missing required argument 'milestone'/],
     ['plan without a milestone', ['plan'], /missing required argument 'milestone'/],
     ['land without a milestone', ['land'], /missing required argument 'milestone'/],
-    ['new without a title', ['new'], /missing required argument 'title'/],
+    ['new without a title', ['new'], /needs a title or --from-goal/],
     ['status with two milestones', ['status', '001', '002'], /too many arguments/],
     ['--concurrency 0', ['run', '001', '--concurrency', '0'], /concurrency.*'0'.*at least 1/],
     ['-c 0', ['run', '001', '-c', '0'], /concurrency.*'0'/],

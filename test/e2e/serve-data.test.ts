@@ -75,6 +75,9 @@ function journal(root: string, count: number): string {
   return file;
 }
 
+/** Columns later versions added to version 1 tables. */
+const LATER_COLUMNS: [table: string, column: string][] = [['attempts', 'activity']];
+
 /** Turns a database into one of schema version 1: every object later versions added is dropped. */
 function downgradeToV1(file: string): void {
   const v1 = new Set([
@@ -98,6 +101,7 @@ function downgradeToV1(file: string): void {
     if (!v1.has(name) && (type === 'table' || type === 'index'))
       db.exec(`DROP ${type.toUpperCase()} IF EXISTS "${name}"`);
   }
+  for (const [table, column] of LATER_COLUMNS) db.exec(`ALTER TABLE "${table}" DROP COLUMN "${column}"`);
   db.pragma('user_version = 1');
   db.close();
 }

@@ -28,7 +28,7 @@ export default async function newMilestone(title: string | undefined, options: N
   }
   if (title === undefined) {
     throw new InputError('E_NO_TITLE', 'cairn new needs a title or --from-goal', {
-      hint: 'cairn new "User authentication", or cairn new --from-goal "Users can sign in with GitHub" --agent claude',
+      hint: 'cairn new "User authentication", or cairn new --from-goal "Users can sign in with GitHub" --agent claude (see cairn new --help)',
     });
   }
   if (options.yes || options.json) {
