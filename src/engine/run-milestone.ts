@@ -3,7 +3,8 @@ import { commitIdentityEnv } from '../git/identity.js';
 import { ensureBranch } from '../git/refs.js';
 import { resolveRepo } from '../git/repo.js';
 import { openCoordination } from '../bus/coordination.js';
-import { slugify, keptApart, resolveWorkspace } from '../spec/index.js';
+import { slugify, resolveWorkspace } from '../spec/index.js';
+import { tasksKeptApart } from './hot-history.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
 import type { TaskRow } from '../store/types.js';
 import { InputError } from '../shared/errors.js';
@@ -158,7 +159,11 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         reporter: options.reporter,
         sampleSystem: () => sampleSystem(repo.stateDir),
         resume,
-        ...(options.allowOverlap ? {} : { keptApart: keptApart(spec.tasks).map((pair) => pair.tasks) }),
+        ...(options.allowOverlap
+          ? {}
+          : {
+              keptApart: (await tasksKeptApart(repo, spec.tasks, spec.base, store)).map((pair) => pair.tasks),
+            }),
         ...(options.autoTune
           ? {
               autoTune: {

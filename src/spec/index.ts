@@ -19,6 +19,7 @@ export type { CostFn, DagNode } from './dag.js';
 export { findCycles, formatCycle } from './cycles.js';
 export { matchesAnyGlob } from './glob.js';
 export { keptApart, scopesOverlap } from './overlap.js';
+export { hotFiles, keptApartWithHistory, type ApartPair, type HotFile } from './hot-dirs.js';
 export { closestName } from './names.js';
 export { parseDuration } from './duration.js';
 export { parseSize } from './size.js';

@@ -1,6 +1,7 @@
 import { resolveRepo } from '../../git/repo.js';
 import { loadMilestone } from '../../engine/load.js';
-import { criticalPath, DEFAULT_MAX_REVIEW_ROUNDS, keptApart, planWaves } from '../../spec/index.js';
+import { criticalPath, DEFAULT_MAX_REVIEW_ROUNDS, planWaves } from '../../spec/index.js';
+import { tasksKeptApart } from '../../engine/hot-history.js';
 import type { TaskSpec } from '../../spec/types.js';
 import { paint, printJson } from '../output.js';
 
@@ -10,7 +11,7 @@ export default async function plan(name: string, options: { json?: boolean }): P
   const { spec, config } = loadMilestone(repo.root, name);
   const waves = planWaves(spec.tasks);
   const critical = criticalPath(spec.tasks);
-  const apart = keptApart(spec.tasks);
+  const apart = await tasksKeptApart(repo, spec.tasks, spec.base);
   if (options.json) {
     const phases = Object.fromEntries(
       spec.tasks.flatMap((task) => (task.phases ? [[task.id, phasesOf(task, config.defaults.agent)]] : [])),
@@ -44,7 +45,7 @@ export default async function plan(name: string, options: { json?: boolean }): P
   out.write(`\nCritical path (*): ${critical.join(' → ')}\n`);
   if (apart.length > 0) {
     out.write(
-      '\nKept apart (their files overlap, so they never run at the same time; `overlap: allow` on a task lifts it):\n',
+      '\nKept apart (never run at the same time: their files overlap, or they work in the same hot directory\nof the history; `overlap: allow` on a task or `cairn run --allow-overlap` lifts it):\n',
     );
     for (const pair of apart) out.write(`  ${pair.tasks[0]} / ${pair.tasks[1]}: ${pair.why}\n`);
   }
