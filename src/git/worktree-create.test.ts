@@ -144,6 +144,20 @@ describe('tryCreateBranchWorktree', () => {
     expect(git(repo, 'rev-parse', 'task')).toBe(git(repo, 'rev-parse', 'HEAD^'));
   });
 
+  it('checks out a branch that exists, packed or loose, when asked to', async () => {
+    const { repo } = makeRepo('reopen');
+    git(repo, 'branch', 'task', 'HEAD^');
+    git(repo, 'pack-refs', '--all');
+    const earlier = git(repo, 'rev-parse', 'HEAD^');
+    const dir = path.join(root, 'reopen', 'wt', 'task');
+    mkdirSync(path.dirname(dir), { recursive: true });
+
+    expect(await tryCreateBranchWorktree(repo, dir, 'task', earlier, true)).toBe(true);
+    expect(listed(repo)).toContainEqual({ path: dir, head: earlier, branch: 'refs/heads/task' });
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+    expect(git(repo, 'rev-parse', 'task')).toBe(earlier);
+  });
+
   it.each(['core.sparseCheckout', 'extensions.worktreeConfig'])(
     'declines where git would copy what %s asks for into the worktree',
     async (key) => {
@@ -180,7 +194,7 @@ describe('openBranchWorktree', () => {
 
     await removeWorktree(repo, dir);
     expect(listed(repo).map((entry) => entry.path)).toEqual([repo]);
-    // The branch exists now: the fast path declines and `git worktree add` reopens it.
+    // The branch exists now: it is checked out as it is, at its own commit.
     expect(await openBranchWorktree(repo, dir, 'task', start)).toEqual({ start: work, reused: false });
     expect(listed(repo)).toContainEqual({ path: dir, head: work, branch: 'refs/heads/task' });
     expect(git(dir, 'status', '--porcelain')).toBe('');

@@ -16,13 +16,16 @@ export async function tryCreateBranchWorktree(
   dir: string,
   branch: string,
   start: string,
+  /** The branch exists already and points at `start`: check it out instead of creating it. */
+  existing = false,
 ): Promise<boolean> {
   const name = path.basename(dir);
   if (!path.isAbsolute(dir) || !plainName.test(name) || name.endsWith('.lock')) return false;
   if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(start) || gitEnvSet()) return false;
   const common = await plainCommonDir(repo);
-  // A branch left by an earlier attempt is `git worktree add`'s case: skip a checkout bound to fail.
-  if (!common || existsSync(dir) || existsSync(path.join(common, 'refs', 'heads', branch))) return false;
+  // A branch left by an earlier attempt, unless the caller knows it: skip a checkout bound to fail.
+  const branchFile = existsSync(path.join(common ?? '', 'refs', 'heads', branch));
+  if (!common || existsSync(dir) || (!existing && branchFile)) return false;
   const target = path.join(realpathSync(path.dirname(dir)), name);
   if (registeredAt(common, target)) return false;
   const admin = await makeAdminDir(path.join(common, 'worktrees'), name);
@@ -38,7 +41,10 @@ export async function tryCreateBranchWorktree(
     await writeFile(path.join(admin, 'commondir'), '../..\n');
     await writeFile(path.join(admin, 'HEAD'), `${start}\n`);
     // No index yet, so git takes this as an initial checkout and writes every file.
-    const checkout = await tryGit(dir, ['checkout', '-q', '-b', branch, start]);
+    const checkout = await tryGit(
+      dir,
+      existing ? ['checkout', '-q', branch] : ['checkout', '-q', '-b', branch, start],
+    );
     if (checkout.code !== 0) throw new Error(checkout.stderr);
     await unlink(path.join(admin, 'locked'));
     return true;

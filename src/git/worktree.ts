@@ -59,21 +59,36 @@ export async function openBranchWorktree(
     if (await tryCreateBranchWorktree(repo, dir, branch, startIfNew)) {
       return { start: startIfNew, reused: false };
     }
-    const fresh = await tryGit(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
-    if (fresh.code === 0) return { start: startIfNew, reused: false };
-    await removeUnlocked(repo, dir);
+    // The branch of an earlier attempt (a resumed or retried task) is checked out as it is.
     const existing = await tryGit(repo, [
       'rev-parse',
       '--verify',
       '--quiet',
       `refs/heads/${branch}^{commit}`,
     ]);
-    if (existing.code !== 0) {
-      await git(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
-      return { start: startIfNew, reused: false };
+    if (existing.code === 0) {
+      const commit = existing.stdout.trim();
+      if (await tryCreateBranchWorktree(repo, dir, branch, commit, true))
+        return { start: commit, reused: false };
+      if ((await tryGit(repo, ['worktree', 'add', '--quiet', dir, branch])).code !== 0) {
+        // A leftover directory or registration of a killed run is in the way.
+        await removeUnlocked(repo, dir);
+        await git(repo, ['worktree', 'add', '--quiet', dir, branch]);
+      }
+      return { start: commit, reused: false };
     }
-    await git(repo, ['worktree', 'add', '--quiet', dir, branch]);
-    return { start: existing.stdout.trim(), reused: false };
+    const fresh = await tryGit(repo, ['worktree', 'add', '--quiet', '-b', branch, dir, startIfNew]);
+    if (fresh.code === 0) return { start: startIfNew, reused: false };
+    // Something was in the way; git may have made the branch before it gave up.
+    await removeUnlocked(repo, dir);
+    const made = await tryGit(repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]);
+    await git(repo, [
+      'worktree',
+      'add',
+      '--quiet',
+      ...(made.code === 0 ? [dir, branch] : ['-b', branch, dir, startIfNew]),
+    ]);
+    return { start: made.code === 0 ? made.stdout.trim() : startIfNew, reused: false };
   });
 }
 

@@ -81,7 +81,8 @@ export async function startFileMonitor(options: MonitorOptions): Promise<FileMon
       const waited = at - firstAt;
       timer = setTimeout(flush, waited >= debounceMs * 8 ? 0 : debounceMs);
     },
-    { ignore: watcherIgnores(dir) },
+    // On Linux, inotify directly: the default first probes for watchman with a shell.
+    { ignore: watcherIgnores(dir), ...(process.platform === 'linux' ? { backend: 'inotify' as const } : {}) },
   );
 
   return {
