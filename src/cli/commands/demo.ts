@@ -6,7 +6,7 @@ import { git } from '../../git/git.js';
 import { EXIT } from '../../shared/errors.js';
 import { paint } from '../output.js';
 import { createConsoleReporter } from '../run-reporter.js';
-import { interruptOnSignals } from './run.js';
+import { interruptOnSignals } from '../signals.js';
 import { renderStatus } from './status.js';
 
 /** `cairn demo`: a real sample project, a 9-task milestone run by scripted agents, landed. */

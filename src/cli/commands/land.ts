@@ -1,7 +1,7 @@
 import { landMilestone } from '../../engine/land.js';
 import { createConsoleReporter } from '../run-reporter.js';
 import { printJson } from '../output.js';
-import { interruptOnSignals } from './run.js';
+import { interruptOnSignals } from '../signals.js';
 
 /** `cairn land`: integration, then the no-fast-forward merge into base. */
 export default async function land(

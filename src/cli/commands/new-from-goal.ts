@@ -10,6 +10,7 @@ import { closestName, slugify } from '../../spec/index.js';
 import { askYesNo } from '../confirm.js';
 import { createDraftProgress } from '../draft-progress.js';
 import { newFileDiff } from '../new-file-diff.js';
+import { abortOnSignals } from '../signals.js';
 import { paint, printJson } from '../output.js';
 import { nextMilestoneId } from './new.js';
 
@@ -40,21 +41,6 @@ function pickProfile(profiles: Record<string, AgentProfile>, name: string, root:
     );
   }
   return profile;
-}
-
-/** Ctrl-C and SIGTERM stop the agent's process group instead of leaving it running. */
-function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    },
-  };
 }
 
 function report(repo: RepoPaths, file: string, result: DraftResult, written: boolean, json: boolean): void {

@@ -5,33 +5,7 @@ import { taskBranch } from '../../engine/names.js';
 import { createConsoleReporter } from '../run-reporter.js';
 import { toTaskStatus } from '../../engine/status.js';
 import { renderStatus } from './status.js';
-
-/** Turns Ctrl-C (and SIGTERM) into an orderly stop: agents get SIGTERM, the run journals and exits 130. */
-export function interruptOnSignals(reporter: { onNotice(message: string): void }): {
-  signal: AbortSignal;
-  dispose(): void;
-} {
-  const controller = new AbortController();
-  const onSignal = (name: string) => {
-    if (controller.signal.aborted) {
-      reporter.onNotice('still stopping agents; they are killed when their grace period ends');
-      return;
-    }
-    reporter.onNotice(`${name}: stopping agents; run \`cairn run\` again to continue where this stopped`);
-    controller.abort();
-  };
-  const onInt = () => onSignal('interrupted');
-  const onTerm = () => onSignal('terminated');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-    },
-  };
-}
+import { interruptOnSignals } from '../signals.js';
 
 export default async function run(
   milestone: string,
