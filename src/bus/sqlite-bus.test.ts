@@ -106,6 +106,16 @@ describe('sqlite bus', () => {
     expect(() => send('task:b', 'x'.repeat(MAX_PAYLOAD_BYTES))).toThrow(/the limit is/);
   });
 
+  it('measures the payload limit in UTF-8 bytes, quotes included', () => {
+    // 'é' is 2 bytes: (limit / 2 - 1) of them and the two quotes fill the limit exactly.
+    const fits = 'é'.repeat(MAX_PAYLOAD_BYTES / 2 - 1);
+    expect(send('task:b', fits).ids).toHaveLength(1);
+    expect(() => send('task:b', `${fits}é`)).toThrow(
+      `the payload is ${MAX_PAYLOAD_BYTES + 2} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
+    );
+    expect(c.bus.receive(M, ['task:b'])[0]!.payload).toBe(fits);
+  });
+
   it('answers requests before the deadline; a late reply is kept as late and the requester times out', () => {
     const ask = () =>
       c.bus.send(
