@@ -175,7 +175,7 @@ export async function runBus(): Promise<BenchOutcome> {
     ratio: { 'raw/cairn': round(rawRate / cairnRate, 2) },
     goals: { in_process_messages_per_sec: goal(cairnRate, '>=', 20_000, 'msg/s') },
     notes: [
-      `in-process: median of ${RUNS} runs; each message is one send (recipient check, breaker look-up, insert), one receive (lease expiry sweep, breaker, select, update) and one ack (select, update, breaker look-up), batched ${BATCH} to a transaction`,
+      `in-process: median of ${RUNS} runs; each message is one send (recipient check, breaker look-up, insert), one receive (lease expiry sweep, breaker, one update returning the batch) and one ack (update, breaker look-up), batched ${BATCH} to a transaction`,
       `four processes: each sends ${PER_PROCESS} messages to the next, one transaction per send, and takes up to 32 and acks them in one transaction; latency is send to ack across processes (same machine clock). flood: sends as fast as possible (throughput; latency there is mostly queueing); paced: one send every ${PACE_MS} ms per process (latency at a steady load)`,
     ],
   };

@@ -2,7 +2,14 @@ import type Database from 'better-sqlite3';
 import { retryDelay } from '../shared/backoff.js';
 import { admits, record } from '../shared/circuit-breaker.js';
 import { statement } from '../store/statements.js';
-import { loadBreaker, saveBreaker, toMessage, type MessageRow } from './bus-rows.js';
+import {
+  loadBreaker,
+  MESSAGE_COLUMNS,
+  messageRows,
+  saveBreaker,
+  toMessage,
+  type MessageRow,
+} from './bus-rows.js';
 import { RECIPIENT_BREAKER, REDELIVERY_BACKOFF } from './message-types.js';
 import type { Message, ReceiveOptions } from './types.js';
 
@@ -83,22 +90,25 @@ export function takeMessages(
   if (who.length === 0) return [];
   const limit = options.limit ?? 10;
   const types = options.types ?? [];
-  const sql = `SELECT * FROM bus_messages
+  const where = `FROM bus_messages
      WHERE milestone = ? AND recipient IN (${who.map(() => '?').join(', ')}) AND state = 'pending'
        AND deliver_after <= ?${types.length > 0 ? ` AND type IN (${types.map(() => '?').join(', ')})` : ''}
      ORDER BY priority DESC, id LIMIT ?`;
   const args = [milestone, ...who, now, ...types, limit];
   if ([...allowed.values()].every((left) => left === Number.POSITIVE_INFINITY)) {
     // Every circuit closed (the usual case): take the batch in one statement.
-    const taken = statement(
+    const taken = messageRows(
       db,
       `UPDATE bus_messages SET state = 'delivered', attempts = attempts + 1,
          lease_until = CASE WHEN class = 'best-effort' THEN NULL ELSE ? + coalesce(?, lease_ms) END
-       WHERE id IN (${sql.replace('SELECT *', 'SELECT id')}) RETURNING *`,
-    ).all(now, options.leaseMs ?? null, ...args) as MessageRow[];
+       WHERE id IN (SELECT id ${where}) RETURNING ${MESSAGE_COLUMNS}`,
+      now,
+      options.leaseMs ?? null,
+      ...args,
+    );
     return taken.sort((a, b) => b.priority - a.priority || a.id - b.id).map(toMessage);
   }
-  const rows = statement(db, sql).all(...args) as MessageRow[];
+  const rows = messageRows(db, `SELECT ${MESSAGE_COLUMNS} ${where}`, ...args);
   const lease = statement(
     db,
     `UPDATE bus_messages SET state = 'delivered', attempts = attempts + 1, lease_until = ? WHERE id = ?`,
@@ -117,5 +127,11 @@ export function takeMessages(
 
 /** A successful ack closes its recipient's circuit: a closed circuit is no row at all. */
 export function recordAck(db: Database.Database, milestone: string, recipient: string): void {
+  // Most recipients never failed: looking costs half of a delete that finds nothing.
+  const open = statement(db, 'SELECT 1 FROM bus_breakers WHERE milestone = ? AND recipient = ?').get(
+    milestone,
+    recipient,
+  );
+  if (open === undefined) return;
   statement(db, 'DELETE FROM bus_breakers WHERE milestone = ? AND recipient = ?').run(milestone, recipient);
 }

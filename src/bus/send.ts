@@ -15,6 +15,8 @@ import type { Directory, SendInput, SendResult } from './types.js';
 /** The payload as stored; too large or not JSON-able is bad input. */
 export function encodePayload(payload: unknown): string {
   const text = JSON.stringify(payload ?? null);
+  // A UTF-16 unit takes at most 3 bytes in UTF-8: most payloads need no count.
+  if (text.length * 3 <= MAX_PAYLOAD_BYTES) return text;
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_PAYLOAD_BYTES) {
     throw new InputError(

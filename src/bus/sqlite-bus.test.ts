@@ -106,6 +106,16 @@ describe('sqlite bus', () => {
     expect(() => send('task:b', 'x'.repeat(MAX_PAYLOAD_BYTES))).toThrow(/the limit is/);
   });
 
+  it('measures the payload limit in UTF-8 bytes, quotes included', () => {
+    // 'é' is 2 bytes: (limit / 2 - 1) of them and the two quotes fill the limit exactly.
+    const fits = 'é'.repeat(MAX_PAYLOAD_BYTES / 2 - 1);
+    expect(send('task:b', fits).ids).toHaveLength(1);
+    expect(() => send('task:b', `${fits}é`)).toThrow(
+      `the payload is ${MAX_PAYLOAD_BYTES + 2} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
+    );
+    expect(c.bus.receive(M, ['task:b'])[0]!.payload).toBe(fits);
+  });
+
   it('answers requests before the deadline; a late reply is kept as late and the requester times out', () => {
     const ask = () =>
       c.bus.send(
@@ -145,5 +155,70 @@ describe('sqlite bus', () => {
     expect(c.bus.receive(M, ['task:c'])).toEqual([]);
     c.bus.ack(M, ['task:c'], probe[0]!.id);
     expect(c.bus.receive(M, ['task:c']).length).toBeGreaterThan(1);
+  });
+
+  it('reads every field of a message alike on each path: receive, peek, message, dead letters, replies', () => {
+    const request = c.bus.send(
+      {
+        milestone: M,
+        type: 'COLLABORATION_REQUEST',
+        sender: 'task:a',
+        to: 'b',
+        payload: { q: 'schema?', n: [1, 2] },
+        priority: 7,
+        deadlineMs: 5000,
+        leaseMs: 1000,
+        maxAttempts: 1,
+        key: 'ask-1',
+      },
+      directory,
+    ).ids[0]!;
+    const expected = {
+      id: request,
+      milestone: M,
+      type: 'COLLABORATION_REQUEST',
+      sender: 'task:a',
+      address: 'task:b',
+      recipient: 'task:b',
+      payload: { q: 'schema?', n: [1, 2] },
+      priority: 7,
+      class: 'exactly-once',
+      state: 'pending',
+      attempts: 0,
+      maxAttempts: 1,
+      leaseMs: 1000,
+      deliverAfter: time,
+      leaseUntil: null,
+      deadline: time + 5000,
+      replyTo: null,
+      key: 'ask-1',
+      late: false,
+      error: null,
+      sentAt: time,
+      ackedAt: null,
+    };
+    expect(c.bus.peek(M, ['task:b'])).toEqual([expected]);
+    expect(c.bus.message(M, request)).toEqual(expected);
+    const delivered = { ...expected, state: 'delivered', attempts: 1, leaseUntil: time + 1000 };
+    expect(c.bus.receive(M, ['task:b'])).toEqual([delivered]);
+    expect(c.bus.peek(M, ['task:b'])).toEqual([delivered]);
+    time += 1001;
+    const dead = { ...delivered, state: 'dead', leaseUntil: null, error: 'not acked after 1 deliveries' };
+    expect(c.bus.deadLetters(M)).toEqual([dead]);
+    expect(c.bus.message(M, request)).toEqual(dead);
+    time += 4000;
+    const { reply } = c.bus.reply(M, ['task:b'], request, 'late answer');
+    expect(reply).toMatchObject({ replyTo: request, state: 'late', late: true, address: 'task:a' });
+    expect(reply.error).toMatch(/ms after the deadline/);
+  });
+
+  it('acks as any of several identities, naming the one the message was for', () => {
+    const { ids } = send('agent:coder', 'for the profile');
+    const me = ['task:b', 'agent:coder'];
+    const [got] = c.bus.receive(M, me);
+    expect(got).toMatchObject({ id: ids[0], recipient: 'agent:coder', state: 'delivered' });
+    expect(c.bus.ack(M, me, ids[0]!)).toEqual({ id: ids[0], recipient: 'agent:coder', ackedAt: time });
+    expect(c.bus.message(M, ids[0]!)).toMatchObject({ state: 'acked', ackedAt: time, leaseUntil: null });
+    expect(() => c.bus.ack(M, ['task:b'], ids[0]!)).toThrow(/is for agent:coder/);
   });
 });

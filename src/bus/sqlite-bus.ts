@@ -2,7 +2,15 @@ import type Database from 'better-sqlite3';
 import { InputError } from '../shared/errors.js';
 import { createBreaker } from '../shared/circuit-breaker.js';
 import { statement } from '../store/statements.js';
-import { saveBreaker, selectMessage, toMessage, type MessageRow } from './bus-rows.js';
+import {
+  MESSAGE_COLUMNS,
+  messageRow,
+  messageRows,
+  saveBreaker,
+  selectMessage,
+  toMessage,
+  type MessageRow,
+} from './bus-rows.js';
 import { inTransaction } from './db.js';
 import { expireLeases, recordAck, takeMessages, type DeliveryEnv } from './delivery.js';
 import { encodePayload, sendMessage } from './send.js';
@@ -50,6 +58,16 @@ export function createSqliteBus(db: Database.Database, options: SqliteBusOptions
     `UPDATE bus_messages SET state = 'acked', acked_at = ?, lease_until = NULL WHERE id = ?`,
   );
 
+  // One text per number of identities: built once, so each ack finds its statement at once.
+  const ackSql: string[] = [];
+  const ackStatement = (identities: number) =>
+    statement(
+      db,
+      (ackSql[identities] ??= `UPDATE bus_messages SET state = 'acked', acked_at = ?, lease_until = NULL
+         WHERE id = ? AND milestone = ? AND recipient IN (${Array<string>(identities).fill('?').join(', ')})
+           AND state IN ('pending', 'delivered')`),
+    );
+
   return {
     send: (input, directory) => tx(() => sendMessage(db, input, directory, env.now())),
     receive: (milestone, me, receiveOptions = {}) =>
@@ -58,12 +76,7 @@ export function createSqliteBus(db: Database.Database, options: SqliteBusOptions
       tx(() => {
         const now = env.now();
         // No RETURNING: on a single-row update it costs more than the update itself.
-        const { changes } = statement(
-          db,
-          `UPDATE bus_messages SET state = 'acked', acked_at = ?, lease_until = NULL
-           WHERE id = ? AND milestone = ? AND recipient IN (${me.map(() => '?').join(', ')})
-             AND state IN ('pending', 'delivered')`,
-        ).run(now, id, milestone, ...me);
+        const { changes } = ackStatement(me.length).run(now, id, milestone, ...me);
         if (changes === 0) {
           // Say why: unknown, someone else's, already acked, dead.
           checkAckable(mine(db, milestone, me, id));
@@ -123,11 +136,13 @@ export function createSqliteBus(db: Database.Database, options: SqliteBusOptions
             },
           );
         }
-        const reply = statement(
+        const reply = messageRow(
           db,
-          `SELECT * FROM bus_messages WHERE reply_to = ? AND milestone = ? AND state IN ('pending', 'delivered')
-           ORDER BY id LIMIT 1`,
-        ).get(id, milestone) as MessageRow | undefined;
+          `SELECT ${MESSAGE_COLUMNS} FROM bus_messages
+           WHERE reply_to = ? AND milestone = ? AND state IN ('pending', 'delivered') ORDER BY id LIMIT 1`,
+          id,
+          milestone,
+        );
         const now = env.now();
         if (reply) {
           markAcked.run(now, reply.id);
@@ -143,12 +158,12 @@ export function createSqliteBus(db: Database.Database, options: SqliteBusOptions
         return undefined;
       }),
     peek: (milestone, me) =>
-      (
-        statement(
-          db,
-          `SELECT * FROM bus_messages WHERE milestone = ? AND recipient IN (${me.map(() => '?').join(', ')})
-             AND state IN ('pending', 'delivered') ORDER BY priority DESC, id`,
-        ).all(milestone, ...me) as MessageRow[]
+      messageRows(
+        db,
+        `SELECT ${MESSAGE_COLUMNS} FROM bus_messages WHERE milestone = ? AND recipient IN (${me.map(() => '?').join(', ')})
+           AND state IN ('pending', 'delivered') ORDER BY priority DESC, id`,
+        milestone,
+        ...me,
       ).map(toMessage),
     message: (milestone, id) => {
       const row = selectMessage(db, milestone, id);
@@ -158,11 +173,11 @@ export function createSqliteBus(db: Database.Database, options: SqliteBusOptions
       tx(() => {
         // Leases that ran out on their last delivery belong here already.
         expireLeases(db, milestone, env);
-        const rows = statement(
+        return messageRows(
           db,
-          `SELECT * FROM bus_messages WHERE milestone = ? AND state = 'dead' ORDER BY id`,
-        ).all(milestone) as MessageRow[];
-        return rows.map(toMessage);
+          `SELECT ${MESSAGE_COLUMNS} FROM bus_messages WHERE milestone = ? AND state = 'dead' ORDER BY id`,
+          milestone,
+        ).map(toMessage);
       }),
     replay: (milestone, ids) =>
       tx(() => {
