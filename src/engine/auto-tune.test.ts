@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideConcurrency } from './auto-tune.js';
+import { beyondNoise, decideConcurrency } from './auto-tune.js';
 
 const bounds = { min: 1, max: 8 };
 const sample = (cpuBusy: number, throughput: number, waiting = 3, memFree = 0.5) => ({
@@ -44,6 +44,33 @@ describe('decideConcurrency (AIMD)', () => {
     expect(
       decideConcurrency(3, sample(0.9, 10.2), { concurrency: 2, throughput: 10 }, bounds),
     ).toBeUndefined();
+  });
+});
+
+describe('decideConcurrency with the counts behind the throughput', () => {
+  const counted = (cpuBusy: number, finished: number) => ({ ...sample(cpuBusy, finished * 60), finished });
+
+  it('keeps a step up whose drop is within the noise of a few tasks', () => {
+    // 5 tasks then 3 in one-second windows: as likely chance as a loss.
+    expect(
+      decideConcurrency(4, counted(0.99, 3), { concurrency: 2, throughput: 300, finished: 5 }, bounds),
+    ).toBe(undefined);
+    expect(
+      decideConcurrency(4, counted(0.99, 5), { concurrency: 2, throughput: 300, finished: 5 }, bounds),
+    ).toBe(undefined);
+  });
+
+  it('undoes it when the drop is beyond the noise', () => {
+    expect(
+      decideConcurrency(4, counted(0.99, 20), { concurrency: 2, throughput: 2400, finished: 40 }, bounds),
+    ).toMatchObject({ to: 2, why: expect.stringContaining('throughput fell') as string });
+  });
+
+  it('beyondNoise: two standard deviations of a Poisson difference; any drop without counts', () => {
+    expect(beyondNoise(5, 3)).toBe(false);
+    expect(beyondNoise(40, 20)).toBe(true);
+    expect(beyondNoise(40, 35)).toBe(false);
+    expect(beyondNoise(undefined, 3)).toBe(true);
   });
 });
 

@@ -11,6 +11,15 @@ export interface TuneSample {
   throughput: number;
   /** Tasks that could have started but waited for a slot at the end of the window. */
   waiting: number;
+  /** How many tasks finished in the window: how much to trust `throughput` (absent: fully). */
+  finished?: number;
+}
+
+/** The window before the last change, to judge it by. */
+export interface TunePrevious {
+  concurrency: number;
+  throughput: number;
+  finished?: number;
 }
 
 export interface TuneBounds {
@@ -39,13 +48,15 @@ export const TUNE = {
 
 /**
  * Additive increase, multiplicative decrease: one more agent while CPU and memory have room and
- * tasks wait (twice as many while in slow start, before the first decrease); half as many when memory runs low, or when the machine is saturated and the last
- * step up did not raise throughput. `previous` is the window before the last change, to judge it.
+ * tasks wait (twice as many while in slow start, before the first decrease); half as many when
+ * memory runs low, or when the machine is saturated and the last step up lost throughput. A step
+ * up is undone only when throughput fell beyond the window's noise (`beyondNoise`): a busy CPU
+ * alone is no harm. `previous` is the window before the last change, to judge it.
  */
 export function decideConcurrency(
   current: number,
   sample: TuneSample,
-  previous: { concurrency: number; throughput: number } | undefined,
+  previous: TunePrevious | undefined,
   bounds: TuneBounds,
   /** Until the first decrease, grow by doubling (slow start) rather than by one. */
   slowStart = false,
@@ -57,7 +68,8 @@ export function decideConcurrency(
   };
   if (sample.memFree < TUNE.memLow) return down(`memory is ${pct(sample.memFree)} free`);
   const steppedUp = previous !== undefined && previous.concurrency < current;
-  if (steppedUp && sample.throughput < previous.throughput * (1 - TUNE.tolerance)) {
+  const fell = steppedUp && beyondNoise(previous.finished, sample.finished);
+  if (fell && sample.throughput < previous.throughput * (1 - TUNE.tolerance)) {
     const to = Math.max(bounds.min, previous.concurrency);
     return to < current
       ? {
@@ -66,7 +78,7 @@ export function decideConcurrency(
         }
       : undefined;
   }
-  if (sample.cpuBusy > TUNE.cpuSaturated && steppedUp && sample.throughput <= previous.throughput) {
+  if (sample.cpuBusy > TUNE.cpuSaturated && fell && sample.throughput <= previous.throughput) {
     return down(`CPU is ${pct(sample.cpuBusy)} busy and the last step up did not raise throughput`);
   }
   // More agents while tasks wait and there is room: CPU not saturated, or the last step up raised
@@ -84,6 +96,16 @@ export function decideConcurrency(
     return { to, why: `${reason} and ${sample.waiting} task(s) wait` };
   }
   return undefined;
+}
+
+/**
+ * Whether fewer tasks finished than in the window before by more than chance: finishing tasks
+ * come like a Poisson count, so two standard deviations (2·√(a+b)) of the difference; without
+ * counts, any drop counts. A window of 5 tasks against one of 3 proves nothing; 40 against 20 does.
+ */
+export function beyondNoise(before: number | undefined, now: number | undefined): boolean {
+  if (before === undefined || now === undefined) return true;
+  return before - now > 2 * Math.sqrt(before + now);
 }
 
 /** CPU busy share since the last call, from /proc/stat (0.5 where it cannot be read). */

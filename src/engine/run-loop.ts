@@ -16,7 +16,7 @@ import { remainingCriticality } from './priority.js';
 import { watchBlocker } from './blocker-watch.js';
 import { describeMove, type Placement } from './rebalance.js';
 import { createRebalancer } from './rebalancer.js';
-import { cpuMeter, decideConcurrency, memFree } from './auto-tune.js';
+import { cpuMeter, decideConcurrency, memFree, type TunePrevious } from './auto-tune.js';
 
 export interface LoopOptions {
   milestone: string;
@@ -323,7 +323,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   function startTuner(tune: NonNullable<LoopOptions['autoTune']>) {
     const busy = tune.cpuBusy ?? cpuMeter();
     const mem = tune.memFree ?? memFree;
-    let previous: { concurrency: number; throughput: number } | undefined;
+    let previous: TunePrevious | undefined;
     let slowStart = true;
     let windowStart = clock.now();
     limit = Math.min(tune.max, Math.max(tune.min, limit));
@@ -333,13 +333,14 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
         cpuBusy: busy(),
         memFree: mem(),
         throughput: finishedInWindow / minutes,
+        finished: finishedInWindow,
         waiting: schedule.readyCount(),
       };
       finishedInWindow = 0;
       windowStart = clock.now();
       const decision = decideConcurrency(limit, sample, previous, tune, slowStart);
       if (decision && decision.to < limit) slowStart = false;
-      previous = { concurrency: limit, throughput: sample.throughput };
+      previous = { concurrency: limit, throughput: sample.throughput, finished: sample.finished };
       if (!decision) return;
       store.append({
         type: 'run.tuned',
