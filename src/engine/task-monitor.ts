@@ -109,7 +109,8 @@ export async function startTaskMonitor(
       scopes.delete(task.id);
       await monitor.stop();
       await writing;
-      if (dirty) await journal({}, true).catch(() => undefined);
+      // The last totals; lines are left out: the attempt's commit tells them from here on.
+      if (dirty) await journal({}, false).catch(() => undefined);
     },
   };
 }
