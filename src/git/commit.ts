@@ -22,7 +22,10 @@ export async function stageAll(worktree: string): Promise<FileChange[]> {
   return changes;
 }
 
-/** Commits what is staged and returns the new commit id. */
+/**
+ * Commits what is staged and returns the new commit id. Automatic maintenance is left to the
+ * user's own git commands: a run makes hundreds of commits, each would start a maintenance check.
+ */
 export async function commitStaged(
   worktree: string,
   message: string,
@@ -34,6 +37,8 @@ export async function commitStaged(
     [
       '-c',
       'core.abbrev=40',
+      '-c',
+      'maintenance.auto=false',
       'commit',
       '--no-verify',
       '--no-status',
