@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { migrate } from '../store/schema.js';
+import { useWal } from '../store/storage.js';
 
 const require = createRequire(import.meta.url);
 
@@ -14,10 +15,9 @@ export function openCoordinationDb(file: string): Database.Database {
   mkdirSync(path.dirname(file), { recursive: true });
   const BetterSqlite = require('better-sqlite3') as typeof Database;
   const db = new BetterSqlite(file);
-  db.pragma('journal_mode = WAL');
+  useWal(db);
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
-  db.pragma('wal_autocheckpoint = 10000');
   migrate(db);
   return db;
 }

@@ -218,6 +218,12 @@ export function createSqliteBus(db: Database.Database, options: SqliteBusOptions
         'SELECT state, count(*) AS n FROM bus_messages WHERE milestone = ? GROUP BY state',
       ).all(milestone) as { state: keyof BusCounts; n: number }[];
       for (const row of rows) counts[row.state] = row.n;
+      // Drops counted without a row each (the orchestrator's progress updates; schema.ts).
+      const counted = statement(
+        db,
+        'SELECT coalesce(sum(count), 0) AS n FROM bus_dropped WHERE milestone = ?',
+      ).get(milestone) as { n: number };
+      counts.dropped += counted.n;
       return counts;
     },
     transaction: tx,

@@ -1,16 +1,16 @@
-/** A binary max-heap of ids under `before` (positive when `a` goes first). */
-export interface Heap {
-  push(id: string): void;
-  pop(): string | undefined;
-  peek(): string | undefined;
+/** A binary max-heap of items under `before` (positive when `a` goes first). */
+export interface Heap<T> {
+  push(item: T): void;
+  pop(): T | undefined;
+  peek(): T | undefined;
   size(): number;
 }
 
-export function createHeap(before: (a: string, b: string) => number): Heap {
-  const heap: string[] = [];
+export function createHeap<T>(before: (a: T, b: T) => number): Heap<T> {
+  const heap: T[] = [];
   return {
-    push(id) {
-      heap.push(id);
+    push(item) {
+      heap.push(item);
       for (let i = heap.length - 1; i > 0;) {
         const parent = (i - 1) >> 1;
         if (before(heap[i]!, heap[parent]!) <= 0) break;

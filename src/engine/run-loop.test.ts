@@ -74,6 +74,52 @@ describe('runLoop', () => {
     ]);
   });
 
+  it('starts an agent once its attempt is journaled, in the transaction of the merge whose slot it takes', async () => {
+    const tasks = [task('a'), task('b'), task('c', ['a'])];
+    const inner = setup(tasks);
+    const transactions: string[][] = [];
+    const store: Store = {
+      ...inner,
+      append(events) {
+        const list = Array.isArray(events) ? events : [events];
+        transactions.push(list.map((event) => `${event.type} ${'task' in event ? event.task : ''}`));
+        inner.append(events);
+      },
+    };
+    const executor = scripted({}, []);
+    const journaledAtStart: string[] = [];
+    const attempt = executor.attempt.bind(executor);
+    executor.attempt = async (t, n, hooks) => {
+      const row = inner.attempts('m').find((r) => r.task === t.id && r.attempt === n);
+      journaledAtStart.push(`${t.id}#${n} ${row?.state}`);
+      return attempt(t, n, hooks);
+    };
+    const result = await runLoop({
+      milestone: 'm',
+      run: 'r',
+      tasks,
+      store,
+      executor,
+      concurrency: 1,
+      retriesOf: () => 0,
+      agentsOf: () => ['a'],
+      backoffOf: () => ({ baseMs: 0, factor: 2, capMs: 0 }),
+      signal: new AbortController().signal,
+      reporter: silentReporter,
+    });
+    expect([...result.states.values()]).toEqual(['done', 'done', 'done']);
+    expect(journaledAtStart).toEqual(['a#1 running', 'b#1 running', 'c#1 running']);
+    expect(transactions).toEqual([
+      ['task.state a', 'task.state b', 'attempt.started a'],
+      ['attempt.ended a', 'task.state a'],
+      ['task.merged a', 'task.state c', 'attempt.started b'],
+      ['attempt.ended b', 'task.state b'],
+      ['task.merged b', 'attempt.started c'],
+      ['attempt.ended c', 'task.state c'],
+      ['task.merged c'],
+    ]);
+  });
+
   it('retries a failed attempt, then fails the task and blocks its dependents only', async () => {
     const tasks = [task('flaky'), task('broken'), task('after', ['broken']), task('free')];
     const store = setup(tasks);

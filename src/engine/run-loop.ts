@@ -1,7 +1,7 @@
 import type { TaskSpec } from '../spec/types.js';
 import type { CairnEvent, TaskState } from '../store/events.js';
 import type { Store } from '../store/types.js';
-import type { AttemptResult, TaskExecutor } from './attempt-types.js';
+import type { TaskExecutor } from './attempt-types.js';
 import { runAttempts } from './attempt-sequence.js';
 import type { BackoffPolicy } from './backoff.js';
 import { DEFAULT_BREAKER, type Breaker, type BreakerPolicy } from './circuit-breaker.js';
@@ -17,6 +17,8 @@ import { watchBlocker } from './blocker-watch.js';
 import { describeMove, type Placement } from './rebalance.js';
 import { createRebalancer } from './rebalancer.js';
 import { cpuMeter, decideConcurrency, memFree, type TunePrevious } from './auto-tune.js';
+import { createJournalBatch } from './journal-batch.js';
+import { attemptEnded } from './attempt-ended.js';
 
 export interface LoopOptions {
   milestone: string;
@@ -61,8 +63,15 @@ export interface LoopResult {
  */
 export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const { milestone, store, executor, reporter, signal } = options;
+  // Appends made together go in one transaction; an agent starts once its start is journaled.
+  const { append, batch, afterAppend } = createJournalBatch(store);
+  const gated: TaskExecutor = {
+    attempt: (task, attempt, hooks) => afterAppend(() => executor.attempt(task, attempt, hooks)),
+    merge: (task, head) => executor.merge(task, head),
+    logFile: (task, attempt) => executor.logFile(task, attempt),
+  };
   const byId = new Map(options.tasks.map((task) => [task.id, task]));
-  const rows = new Map(store.tasks(milestone).map((row) => [row.id, row]));
+  const rows = new Map(store.taskStates(milestone).map((row) => [row.id, row]));
   const states = new Map(options.tasks.map((task) => [task.id, rows.get(task.id)?.state ?? 'pending']));
   const attempts = new Map(options.tasks.map((task) => [task.id, rows.get(task.id)?.attempts ?? 0]));
   const chains = new Map(options.tasks.map((task) => [task.id, options.agentsOf(task)]));
@@ -107,7 +116,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   );
   const agentOf = (id: string) => currentAgent.get(id) ?? '';
   const health = createRunHealth({
-    store,
+    store: { ...store, append },
     milestone,
     run: options.run,
     reporter,
@@ -122,7 +131,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     state: TaskState,
     extra: { reason?: string; commit?: string } = {},
   ) => {
-    store.append(events);
+    append(events);
     states.set(id, state);
     reporter.onTaskState({
       task: id,
@@ -152,7 +161,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   };
   const markReady = (ids: string[]) => {
     if (ids.length === 0) return;
-    store.append(readyEvents(ids));
+    append(readyEvents(ids));
     reportReady(ids);
   };
   const strand = (id: string) => {
@@ -193,26 +202,30 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     );
     const { merged, timing } = await enqueueMerge(task, head);
     if (merged.kind === 'merged') {
-      // The merge and the tasks it releases are one transaction: fewer commits on the hot path.
-      const released = schedule.finish(task.id);
-      journal(
-        [
-          {
-            type: 'task.merged',
-            milestone,
-            task: task.id,
-            commit: merged.commit,
-            head: merged.head,
-            mergeWaitMs: timing.waitMs,
-            mergeMs: timing.mergeMs,
-          },
-          ...readyEvents(released),
-        ],
-        task.id,
-        'done',
-        { commit: merged.commit },
-      );
-      reportReady(released);
+      // The merge, the tasks it releases and the starts that take its slot are one transaction:
+      // fewer commits on the hot path.
+      batch(() => {
+        const released = schedule.finish(task.id);
+        journal(
+          [
+            {
+              type: 'task.merged',
+              milestone,
+              task: task.id,
+              commit: merged.commit,
+              head: merged.head,
+              mergeWaitMs: timing.waitMs,
+              mergeMs: timing.mergeMs,
+            },
+            ...readyEvents(released),
+          ],
+          task.id,
+          'done',
+          { commit: merged.commit },
+        );
+        reportReady(released);
+        release(task.id);
+      });
     } else {
       setState(task.id, 'blocked', merged.reason);
       strand(task.id);
@@ -232,7 +245,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     const blocker = () => watch?.blocked();
     const taskSignal = watch?.signal ?? signal;
     const last = await runAttempts(task, {
-      executor,
+      executor: gated,
       signal: taskSignal,
       clock,
       random: options.random ?? Math.random,
@@ -278,13 +291,12 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
         const event = attemptEnded(milestone, task.id, attempt, result);
         health.recordAttempt(result);
         if (result.outcome === 'succeeded') carried.push(event);
-        else store.append(event);
+        else append(event);
       },
       hooks: (attempt) => ({
         ...(watch ? { signal: taskSignal } : {}),
-        onPid: (pid) => store.append({ type: 'attempt.pid', milestone, task: task.id, attempt, pid }),
-        onCommitted: (head) =>
-          store.append({ type: 'attempt.checking', milestone, task: task.id, attempt, head }),
+        onPid: (pid) => append({ type: 'attempt.pid', milestone, task: task.id, attempt, pid }),
+        onCommitted: (head) => append({ type: 'attempt.checking', milestone, task: task.id, attempt, head }),
       }),
       notice: (message) => reporter.onNotice(message),
       halted: () => blocker() !== undefined,
@@ -342,7 +354,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       if (decision && decision.to < limit) slowStart = false;
       previous = { concurrency: limit, throughput: sample.throughput, finished: sample.finished };
       if (!decision) return;
-      store.append({
+      append({
         type: 'run.tuned',
         milestone,
         run: options.run,
@@ -376,7 +388,9 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
         }
       : undefined;
 
-  const start = () => {
+  // Starts as many ready tasks as there are free slots, their starts journaled together.
+  const start = () => batch(startReady);
+  const startReady = () => {
     health.checkSystem();
     const free = concurrencyAt(health.level(), limit) - running.size;
     if (free <= 0 || signal.aborted) return;
@@ -387,7 +401,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       const placement = placed.get(id);
       if (placement?.moved) {
         const { from, why } = placement.moved;
-        store.append({ type: 'task.rebalanced', milestone, task: id, from, to: placement.agent, why });
+        append({ type: 'task.rebalanced', milestone, task: id, from, to: placement.agent, why });
         reporter.onNotice(describeMove(id, placement));
       }
       const promise = work(task, placement?.index)
@@ -399,10 +413,20 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
           strand(id);
         })
         .finally(() => {
-          running.delete(id);
-          finishedInWindow++;
+          if (running.delete(id)) finishedInWindow++;
         });
       running.set(id, promise);
+    }
+  };
+  // A merged task gives its slot back at once, so the tasks started in its place share its
+  // transaction. A fault in starting them is the run's, not the merged task's: it is raised below.
+  let startFault: { error: unknown } | undefined;
+  const release = (id: string) => {
+    if (running.delete(id)) finishedInWindow++;
+    try {
+      start();
+    } catch (error) {
+      startFault ??= { error };
     }
   };
 
@@ -412,17 +436,20 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     const state = states.get(task.id);
     if (state === 'failed' || state === 'blocked') strand(task.id);
   }
-  markReady(
-    options.tasks
-      .filter((task) => states.get(task.id) === 'pending' && isReadyNow(task, states))
-      .map((t) => t.id),
-  );
-  start();
-  while (running.size > 0) {
+  batch(() => {
+    markReady(
+      options.tasks
+        .filter((task) => states.get(task.id) === 'pending' && isReadyNow(task, states))
+        .map((t) => t.id),
+    );
+    start();
+  });
+  while (running.size > 0 && !startFault) {
     await Promise.race(running.values());
     start();
   }
   tuner?.stop();
+  if (startFault) throw startFault.error;
   await executor.settle?.();
   if (health.level() === 'manual' && schedule.readyCount() > 0 && !signal.aborted) {
     reporter.onNotice('stopped starting tasks (level manual); fix the cause, then run again to continue');
@@ -432,33 +459,4 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
 
 function isReadyNow(task: TaskSpec, states: Map<string, TaskState>): boolean {
   return task.depends_on.every((dep) => states.get(dep) === 'done' || states.get(dep) === 'skipped');
-}
-
-function attemptEnded(milestone: string, task: string, attempt: number, result: AttemptResult): CairnEvent {
-  const base = {
-    type: 'attempt.ended' as const,
-    milestone,
-    task,
-    attempt,
-    outcome: result.outcome,
-    ...(result.phases ? { phases: { ...result.phases } } : {}),
-  };
-  if (result.outcome === 'succeeded') return { ...base, exitCode: 0, signal: null, head: result.head };
-  if (result.outcome === 'interrupted')
-    return { ...base, exitCode: null, signal: null, reason: result.reason };
-  if (result.outcome === 'blocked')
-    return {
-      ...base,
-      exitCode: null,
-      signal: null,
-      reason: result.reason,
-      ...(result.head ? { head: result.head } : {}),
-    };
-  return {
-    ...base,
-    exitCode: result.exitCode,
-    signal: result.signal,
-    reason: result.reason,
-    ...(result.head ? { head: result.head } : {}),
-  };
 }

@@ -44,15 +44,19 @@ export function createSchedule(
   laneOf?: (id: string) => string,
 ): Schedule {
   // One total order, computed once: higher rank, then heavier, then earlier in the spec.
-  const sorted = tasks.map((task, index) => ({ id: task.id, index, weight: task.weight ?? 0 }));
-  sorted.sort(
-    (a, b) => (rank.get(b.id) ?? 0) - (rank.get(a.id) ?? 0) || b.weight - a.weight || a.index - b.index,
-  );
+  const sorted = tasks.map((task, index) => ({
+    id: task.id,
+    index,
+    rank: rank.get(task.id) ?? 0,
+    weight: task.weight ?? 0,
+  }));
+  sorted.sort((a, b) => b.rank - a.rank || b.weight - a.weight || a.index - b.index);
   const position = new Map(sorted.map((task, index) => [task.id, index]));
-  const before = (a: string, b: string) => (position.get(b) ?? 0) - (position.get(a) ?? 0);
+  // Lanes hold positions in that order, so comparing two tasks looks nothing up.
+  const before = (a: number, b: number) => b - a;
   const dependents = new Map<string, string[]>();
   const waiting = new Map<string, number>();
-  const lanes = new Map<string, Heap>();
+  const lanes = new Map<string, Heap<number>>();
   let queued = 0;
   const push = (id: string) => {
     const key = laneOf?.(id) ?? '';
@@ -61,12 +65,12 @@ export function createSchedule(
       lane = createHeap(before);
       lanes.set(key, lane);
     }
-    lane.push(id);
+    lane.push(position.get(id)!);
     queued++;
   };
   // The lane whose first task goes first, passing over closed and empty lanes.
-  const bestLane = (closed: Set<Heap> | undefined): Heap | undefined => {
-    let best: Heap | undefined;
+  const bestLane = (closed: Set<Heap<number>> | undefined): Heap<number> | undefined => {
+    let best: Heap<number> | undefined;
     for (const lane of lanes.values()) {
       const head = lane.peek();
       if (head === undefined || closed?.has(lane)) continue;
@@ -105,11 +109,11 @@ export function createSchedule(
     take(count, canStart) {
       const taken: string[] = [];
       const held: string[] = [];
-      let closed: Set<Heap> | undefined;
+      let closed: Set<Heap<number>> | undefined;
       while (taken.length < count) {
         const lane = bestLane(closed);
         if (!lane) break;
-        const id = lane.pop()!;
+        const id = sorted[lane.pop()!]!.id;
         queued--;
         if (!waiting.has(id)) continue;
         const verdict = canStart ? canStart(id) : true;

@@ -13,11 +13,11 @@ export function pathList(paths: string[]): string {
 }
 
 /**
- * The attempt's activity column, an `out-of-scope` alert for writes outside the task's scope,
- * and a SCOPE_WARNING to each running task whose scope was written into (and to the writer).
- * Idempotency keys come from the event, so a replay adds no second message.
+ * The attempt's activity column, and with `bus` an `out-of-scope` alert for writes outside the
+ * task's scope and a SCOPE_WARNING to each running task whose scope was written into (and to the
+ * writer). Idempotency keys come from the event, so a message is never sent twice.
  */
-export function projectActivity(db: Database.Database, event: Activity, at: string): void {
+export function projectActivity(db: Database.Database, event: Activity, at: string, bus: boolean): void {
   const previous = statement(
     db,
     'SELECT activity FROM attempts WHERE milestone = ? AND task = ? AND attempt = ?',
@@ -38,6 +38,7 @@ export function projectActivity(db: Database.Database, event: Activity, at: stri
     event.task,
     event.attempt,
   );
+  if (!bus) return;
   const time = Date.parse(at);
   if (event.outOfScope && event.outOfScope.length > 0) raiseOutOfScope(db, event, activity.outOfScope, time);
   for (const intrusion of event.intrusions ?? []) warnIntrusion(db, event, intrusion, time);

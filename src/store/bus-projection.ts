@@ -5,10 +5,17 @@ import { statement } from './statements.js';
 type Started = Extract<CairnEvent, { type: 'attempt.started' }>;
 type Ended = Extract<CairnEvent, { type: 'attempt.ended' }>;
 
-// Columns of a bus message written by the orchestrator. Each insert carries an idempotency key
-// made of the event, so replaying the journal (doctor, resume) adds no second copy.
+// Columns of a bus message written by the orchestrator. They carry no idempotency key: each is
+// written once, in the transaction of its event, and a replay of the journal writes no messages
+// (projectEvent's 'replay' mode), so the unique index of keys is left out of the hot path.
 const COLUMNS = `milestone, type, sender, address, recipient, payload, priority, class, state, attempts,
-  max_attempts, lease_ms, deliver_after, deadline, idem_key, sent_at`;
+  max_attempts, lease_ms, deliver_after, deadline, sent_at`;
+const ASSIGN = `INSERT INTO bus_messages (${COLUMNS})
+  VALUES (?, 'TASK_ASSIGNMENT', 'orchestrator', ?, ?, ?, 5, 'at-least-once', 'pending', 0, 5, 30000, ?, ?, ?)`;
+const PUBLISH = `INSERT INTO bus_messages (${COLUMNS})
+  SELECT ?, 'PROGRESS_UPDATE', 'orchestrator', 'topic:progress', member, ?, 0, 'best-effort', 'pending', 0, 1,
+    30000, ?, NULL, ?
+  FROM bus_subscriptions WHERE milestone = ? AND channel = 'topic:progress'`;
 
 /** The orchestrator assigns an attempt to its task: TASK_ASSIGNMENT, at-least-once, 30 s to ack. */
 export function projectAssignment(db: Database.Database, event: Started, at: string): void {
@@ -19,27 +26,28 @@ export function projectAssignment(db: Database.Database, event: Started, at: str
     agent: event.agent,
     run: event.run,
   });
-  statement(
-    db,
-    `INSERT OR IGNORE INTO bus_messages (${COLUMNS})
-     VALUES (?, 'TASK_ASSIGNMENT', 'orchestrator', ?, ?, ?, 5, 'at-least-once', 'pending', 0, 5, 30000, ?, ?, ?, ?)`,
-  ).run(
-    event.milestone,
-    `task:${event.task}`,
-    `task:${event.task}`,
-    payload,
-    time,
-    time + 30_000,
-    `attempt.started:${event.task}:${event.attempt}:${event.run}`,
-    time,
-  );
+  const address = `task:${event.task}`;
+  statement(db, ASSIGN).run(event.milestone, address, address, payload, time, time + 30_000, time);
 }
 
 /**
- * How an attempt ended, published best effort on topic:progress: one copy per subscriber, or
- * one dropped row (the count) when nobody listens. One statement either way.
+ * How an attempt ended, published best effort on topic:progress: one copy per subscriber, or,
+ * when nobody listens, one more in the topic's dropped count (bus_dropped), which the bus adds
+ * to the dropped rows of its own sends.
  */
 export function projectProgressUpdate(db: Database.Database, event: Ended, at: string): void {
+  const heard = statement(
+    db,
+    `SELECT 1 FROM bus_subscriptions WHERE milestone = ? AND channel = 'topic:progress' LIMIT 1`,
+  ).get(event.milestone);
+  if (!heard) {
+    statement(
+      db,
+      `INSERT INTO bus_dropped (milestone, address, type, count) VALUES (?, 'topic:progress', 'PROGRESS_UPDATE', 1)
+       ON CONFLICT DO UPDATE SET count = count + 1`,
+    ).run(event.milestone);
+    return;
+  }
   const time = Date.parse(at);
   const payload = JSON.stringify({
     task: event.task,
@@ -47,16 +55,5 @@ export function projectProgressUpdate(db: Database.Database, event: Ended, at: s
     outcome: event.outcome,
     ...(event.reason ? { reason: event.reason } : {}),
   });
-  const key = `attempt.ended:${event.task}:${event.attempt}:${at}`;
-  statement(
-    db,
-    `INSERT OR IGNORE INTO bus_messages (${COLUMNS})
-     SELECT @milestone, 'PROGRESS_UPDATE', 'orchestrator', 'topic:progress', member, @payload, 0, 'best-effort', 'pending', 0, 1,
-       30000, @time, NULL, @key, @time
-     FROM bus_subscriptions WHERE milestone = @milestone AND channel = 'topic:progress'
-     UNION ALL
-     SELECT @milestone, 'PROGRESS_UPDATE', 'orchestrator', 'topic:progress', 'topic:progress', @payload, 0, 'best-effort',
-       'dropped', 0, 1, 30000, @time, NULL, @key, @time
-     WHERE NOT EXISTS (SELECT 1 FROM bus_subscriptions WHERE milestone = @milestone AND channel = 'topic:progress')`,
-  ).run({ milestone: event.milestone, payload, time, key });
+  statement(db, PUBLISH).run(event.milestone, payload, time, time, event.milestone);
 }

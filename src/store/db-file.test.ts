@@ -50,7 +50,7 @@ function overwriteMiddle(file: string): void {
 describe('inspectDbFile', () => {
   it('tells missing, empty and present files apart', () => {
     const file = database();
-    expect(inspectDbFile(file)).toMatchObject({ kind: 'present', pageSize: 4096 });
+    expect(inspectDbFile(file)).toMatchObject({ kind: 'present', pageSize: 1024 });
     expect(inspectDbFile(`${file}.nope`)).toEqual({ kind: 'missing' });
     writeFileSync(`${file}.empty`, '');
     expect(inspectDbFile(`${file}.empty`)).toEqual({ kind: 'empty' });

@@ -4,8 +4,21 @@ import { projectAssignment, projectProgressUpdate } from './bus-projection.js';
 import { projectActivity, settleOutOfScope } from './activity-projection.js';
 import { statement } from './statements.js';
 
+/**
+ * How an event is projected. `append`: the projection tables, and the messages and alerts the
+ * event raises on the bus. `replay` (a rebuild or a check of the projections): the tables only,
+ * since the event's messages and alerts were written with it, in its own transaction.
+ */
+export type ProjectionMode = 'append' | 'replay';
+
 /** Applies one event to the projection tables; the caller owns the transaction. */
-export function projectEvent(db: Database.Database, event: CairnEvent, at: string): void {
+export function projectEvent(
+  db: Database.Database,
+  event: CairnEvent,
+  at: string,
+  mode: ProjectionMode = 'append',
+): void {
+  const bus = mode === 'append';
   switch (event.type) {
     case 'milestone.planned': {
       statement(
@@ -99,10 +112,10 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
         `UPDATE tasks SET state = 'running', attempts = ?, agent = ?, reason = NULL, resume = NULL, updated_at = ?
          WHERE milestone = ? AND id = ?`,
       ).run(event.attempt, event.agent, at, event.milestone, event.task);
-      projectAssignment(db, event, at);
+      if (bus) projectAssignment(db, event, at);
       return;
     case 'task.activity':
-      projectActivity(db, event, at);
+      projectActivity(db, event, at, bus);
       return;
     case 'attempt.pid':
       statement(db, `UPDATE attempts SET pid = ? WHERE milestone = ? AND task = ? AND attempt = ?`).run(
@@ -142,7 +155,7 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
           event.task,
         );
       }
-      projectProgressUpdate(db, event, at);
+      if (bus) projectProgressUpdate(db, event, at);
       return;
     case 'task.merged':
       statement(
@@ -156,7 +169,7 @@ export function projectEvent(db: Database.Database, event: CairnEvent, at: strin
         db,
         `UPDATE milestones SET state = 'landed', landed_commit = ?, updated_at = ? WHERE id = ?`,
       ).run(event.commit, at, event.milestone);
-      settleOutOfScope(db, event.milestone, at);
+      if (bus) settleOutOfScope(db, event.milestone, at);
       return;
     case 'run.tuned':
     case 'phase.started':

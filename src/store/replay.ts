@@ -25,7 +25,7 @@ export function replayJournal(db: Database.Database): Database.Database {
   migrate(fresh);
   const events = db.prepare('SELECT seq, at, data FROM events ORDER BY seq').iterate() as Iterable<EventRow>;
   fresh.transaction(() => {
-    for (const row of events) projectEvent(fresh, JSON.parse(row.data) as CairnEvent, row.at);
+    for (const row of events) projectEvent(fresh, JSON.parse(row.data) as CairnEvent, row.at, 'replay');
   })();
   return fresh;
 }
@@ -68,7 +68,8 @@ export function projectionDiff(db: Database.Database): string[] {
 
 /**
  * Rebuilds every projection from the journal, in one transaction: the journal is the truth, the
- * projections only a fast view of it. Returns how many events were replayed.
+ * projections only a fast view of it. The bus is left as it is: its messages are not views of
+ * the journal but were sent, each once, with their event. Returns how many events were replayed.
  */
 export function rebuildProjections(db: Database.Database): number {
   let count = 0;
@@ -76,7 +77,7 @@ export function rebuildProjections(db: Database.Database): number {
     for (const [table] of PROJECTIONS) db.prepare(`DELETE FROM ${table}`).run();
     const events = db.prepare('SELECT seq, at, data FROM events ORDER BY seq').all() as EventRow[];
     for (const row of events) {
-      projectEvent(db, JSON.parse(row.data) as CairnEvent, row.at);
+      projectEvent(db, JSON.parse(row.data) as CairnEvent, row.at, 'replay');
       count++;
     }
   }).immediate();

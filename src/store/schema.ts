@@ -207,6 +207,17 @@ const migrations: string[] = [
   `
   ALTER TABLE attempts ADD COLUMN activity TEXT;
   `,
+  // Best-effort messages nobody listened to, counted instead of kept one row each: the
+  // orchestrator's progress updates. Earlier drops stay rows in bus_messages; readers add both.
+  `
+  CREATE TABLE bus_dropped (
+    milestone TEXT NOT NULL,
+    address TEXT NOT NULL,
+    type TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (milestone, address, type)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -4,13 +4,23 @@ import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import type { CairnEvent, StoredEvent } from './events.js';
 import { migrate } from './schema.js';
+import { useWal } from './storage.js';
 import { projectEvent } from './project.js';
 import { statement } from './statements.js';
 import { projectionDiff, rebuildProjections } from './replay.js';
 import { decideLease } from './lease.js';
 import { insertCheckpoint, selectCheckpoints } from './checkpoints.js';
 import { processStartTicks } from '../shared/proc.js';
-import type { AttemptRow, LeaseOwner, LeaseResult, MilestoneRow, RunRow, Store, TaskRow } from './types.js';
+import type {
+  AttemptRow,
+  LeaseOwner,
+  LeaseResult,
+  MilestoneRow,
+  RunRow,
+  Store,
+  TaskRow,
+  TaskStateRow,
+} from './types.js';
 
 const require = createRequire(import.meta.url);
 
@@ -25,15 +35,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   mkdirSync(path.dirname(file), { recursive: true });
   const BetterSqlite = require('better-sqlite3') as typeof Database;
   const db = new BetterSqlite(file);
-  db.pragma('journal_mode = WAL');
+  useWal(db);
   // NORMAL in WAL mode survives any process crash; a power cut can lose the last
   // transactions, and those are rebuilt from git, which holds every merge itself.
   // CAIRN_JOURNAL_SYNC=off exists only for the journal benchmark's baseline.
   db.pragma(process.env.CAIRN_JOURNAL_SYNC === 'off' ? 'synchronous = OFF' : 'synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  // Checkpoints (WAL into the main file) cost an fsync each; fewer, larger ones keep the
-  // per-transaction cost of the journal low. Durability does not depend on them.
-  db.pragma('wal_autocheckpoint = 10000');
   db.pragma('foreign_keys = ON');
   migrate(db);
   const now = options.now ?? Date.now;
@@ -92,6 +99,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       return statement(db, 'SELECT * FROM tasks WHERE milestone = ? ORDER BY seq').all(
         milestone,
       ) as TaskRow[];
+    },
+    taskStates(milestone) {
+      return statement(
+        db,
+        'SELECT id, state, attempts, agent FROM tasks WHERE milestone = ? ORDER BY seq',
+      ).all(milestone) as TaskStateRow[];
     },
     attempts(milestone) {
       return statement(db, 'SELECT * FROM attempts WHERE milestone = ? ORDER BY task, attempt').all(

@@ -50,6 +50,9 @@ export interface TaskRow {
   updated_at: string;
 }
 
+/** Where each task stands, and no more: what the run loop starts from. */
+export type TaskStateRow = Pick<TaskRow, 'id' | 'state' | 'attempts' | 'agent'>;
+
 export interface AttemptRow {
   milestone: string;
   task: string;
@@ -114,6 +117,8 @@ export interface Store {
   /** The most recent run of a milestone. */
   latestRun(milestone: string): RunRow | undefined;
   tasks(milestone: string): TaskRow[];
+  /** The tasks' states alone, in spec order: several times cheaper to read than `tasks`. */
+  taskStates(milestone: string): TaskStateRow[];
   attempts(milestone: string): AttemptRow[];
   events(milestone: string): StoredEvent[];
   /** The milestone's events of the given types, oldest first (`last`: only the newest one). */
