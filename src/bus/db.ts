@@ -15,9 +15,10 @@ export function openCoordinationDb(file: string): Database.Database {
   mkdirSync(path.dirname(file), { recursive: true });
   const BetterSqlite = require('better-sqlite3') as typeof Database;
   const db = new BetterSqlite(file);
+  // First: the pragmas below may wait for another process setting up the same file.
+  db.pragma('busy_timeout = 10000');
   useWal(db);
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
   migrate(db);
   return db;
 }

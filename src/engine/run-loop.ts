@@ -409,8 +409,13 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
           // A fault in one task (git refusing, disk trouble) fails that task, not the run.
           const message = error instanceof Error ? error.message : String(error);
           reporter.onNotice(`${id}: ${message}`);
-          setState(id, 'failed', `internal error: ${message.split('\n')[0]}`);
-          strand(id);
+          try {
+            setState(id, 'failed', `internal error: ${message.split('\n')[0]}`);
+            strand(id);
+          } catch (journalError) {
+            // Not even that can be journaled (a full disk): the run stops with the error, below.
+            runFault ??= { error: journalError };
+          }
         })
         .finally(() => {
           if (running.delete(id)) finishedInWindow++;
@@ -419,14 +424,15 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     }
   };
   // A merged task gives its slot back at once, so the tasks started in its place share its
-  // transaction. A fault in starting them is the run's, not the merged task's: it is raised below.
-  let startFault: { error: unknown } | undefined;
+  // transaction. A fault in starting them is the run's, not the merged task's: it is raised below,
+  // as is a journal that cannot record a task's failure.
+  let runFault: { error: unknown } | undefined;
   const release = (id: string) => {
     if (running.delete(id)) finishedInWindow++;
     try {
       start();
     } catch (error) {
-      startFault ??= { error };
+      runFault ??= { error };
     }
   };
 
@@ -444,12 +450,12 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     );
     start();
   });
-  while (running.size > 0 && !startFault) {
+  while (running.size > 0 && !runFault) {
     await Promise.race(running.values());
     start();
   }
   tuner?.stop();
-  if (startFault) throw startFault.error;
+  if (runFault) throw runFault.error;
   await executor.settle?.();
   if (health.level() === 'manual' && schedule.readyCount() > 0 && !signal.aborted) {
     reporter.onNotice('stopped starting tasks (level manual); fix the cause, then run again to continue');

@@ -35,12 +35,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   mkdirSync(path.dirname(file), { recursive: true });
   const BetterSqlite = require('better-sqlite3') as typeof Database;
   const db = new BetterSqlite(file);
+  // First: the pragmas below may wait for another process setting up the same file.
+  db.pragma('busy_timeout = 5000');
   useWal(db);
   // NORMAL in WAL mode survives any process crash; a power cut can lose the last
   // transactions, and those are rebuilt from git, which holds every merge itself.
   // CAIRN_JOURNAL_SYNC=off exists only for the journal benchmark's baseline.
   db.pragma(process.env.CAIRN_JOURNAL_SYNC === 'off' ? 'synchronous = OFF' : 'synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
   const now = options.now ?? Date.now;

@@ -46,11 +46,18 @@ describe('cairn run: the disk fills up while journaling', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
     const doctor = await cairn(s.root, ['doctor', '--json']);
-    const findings = (JSON.parse(doctor.stdout) as { findings: { check: string; status: string }[] })
-      .findings;
-    expect(
-      findings.filter((f) => f.check === 'database' || f.check === 'journal').every((f) => f.status === 'ok'),
-    ).toBe(true);
+    const findings = (
+      JSON.parse(doctor.stdout) as { findings: { check: string; status: string; message: string }[] }
+    ).findings;
+    expect(findings.filter((f) => f.check === 'database').every((f) => f.status === 'ok')).toBe(true);
+    // A merge git made just before the journal's write failed is not lost: the journal is behind
+    // git, which the next run reconciles (git is the second source of truth). Nothing worse.
+    for (const finding of findings.filter((f) => f.check === 'journal' && f.status !== 'ok')) {
+      expect(finding).toMatchObject({
+        status: 'warn',
+        message: expect.stringContaining('behind git') as string,
+      });
+    }
 
     const again = await cairn(s.root, ['run', '001']);
     expect(again.code).toBe(0);
