@@ -86,9 +86,16 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
       // Agents an earlier run left behind must stop before their worktrees are judged.
       await stopStrayAgents(repo.stateDir, spec.id, run, options.reporter);
       await waitForOrphanGit(repo.stateDir, spec.id);
-      const merged = await mergedTasksOnBranch(repo.root, spec.id, branch, since);
-      const finishedWork = await finishedWorkOnBranches(repo.root, spec.id, store.tasks(spec.id));
+      // Independent reads of git side by side: a resume waits for them before the first agent.
+      const [merged, finishedWork] = await Promise.all([
+        mergedTasksOnBranch(repo.root, spec.id, branch, since),
+        finishedWorkOnBranches(repo.root, spec.id, store.tasks(spec.id)),
+      ]);
       const { notices, resume } = reconcileWithGit(store, spec.id, merged, finishedWork);
+      // Started now, awaited where needed; a failure surfaces there, not as an unhandled rejection.
+      const identity = commitIdentityEnv(repo.root);
+      const apart = options.allowOverlap ? undefined : tasksKeptApart(repo, spec.tasks, spec.base, store);
+      for (const pending of [identity, apart]) pending?.catch(() => undefined);
       await removeFinishedWorktrees({ repo, spec }, store);
       notices.forEach((notice) => options.reporter.onNotice(notice));
       // Auto-tune without a starting point starts at one agent per CPU.
@@ -113,7 +120,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         store,
         run,
         branch,
-        commitEnv: await commitIdentityEnv(repo.root),
+        commitEnv: await identity,
         graceMs: options.graceMs ?? 5_000,
         signal: options.signal,
       };
@@ -159,11 +166,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
         reporter: options.reporter,
         sampleSystem: () => sampleSystem(repo.stateDir),
         resume,
-        ...(options.allowOverlap
-          ? {}
-          : {
-              keptApart: (await tasksKeptApart(repo, spec.tasks, spec.base, store)).map((pair) => pair.tasks),
-            }),
+        ...(apart ? { keptApart: (await apart).map((pair) => pair.tasks) } : {}),
         ...(options.autoTune
           ? {
               autoTune: {

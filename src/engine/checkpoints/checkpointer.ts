@@ -40,7 +40,11 @@ export function createCheckpointer(options: {
   // that one capture, which sees the newest state anyway. Merges can come every few
   // milliseconds; a capture costs git calls, so capturing each one would slow the run down.
   let lastRoutine = Number.NEGATIVE_INFINITY;
-  let deferred: NodeJS.Timeout | undefined;
+  // The reconciliation at a run's start journals many events at once: the interval checkpoint
+  // they trigger waits a gap, so that it does not compete with starting the first agents. A
+  // merge does not wait for it.
+  const startedAt = now();
+  let deferred: { timer: NodeJS.Timeout; reason: CheckpointReason } | undefined;
   const capture = (reason: CheckpointReason) => {
     sinceLast = 0;
     chain = chain
@@ -56,16 +60,21 @@ export function createCheckpointer(options: {
   const take = (reason: CheckpointReason) => {
     const routine = reason === 'task-merged' || reason === 'interval';
     if (!routine) return capture(reason);
-    if (deferred) return;
-    const wait = lastRoutine + ROUTINE_GAP_MS - now();
+    const earliest = reason === 'interval' ? Math.max(lastRoutine, startedAt) : lastRoutine;
+    const wait = earliest + ROUTINE_GAP_MS - now();
+    if (deferred) {
+      if (wait > 0 || deferred.reason === reason) return;
+      clearTimeout(deferred.timer);
+      deferred = undefined;
+    }
     const run = () => {
       deferred = undefined;
       lastRoutine = now();
       capture(reason);
     };
     if (wait <= 0) return run();
-    deferred = setTimeout(run, wait);
-    deferred.unref();
+    deferred = { timer: setTimeout(run, wait), reason };
+    deferred.timer.unref();
   };
 
   const observe = (events: CairnEvent[]) => {
@@ -97,9 +106,10 @@ export function createCheckpointer(options: {
     flush() {
       // A deferred routine checkpoint is taken now rather than lost.
       if (deferred) {
-        clearTimeout(deferred);
+        clearTimeout(deferred.timer);
+        const { reason } = deferred;
         deferred = undefined;
-        capture('task-merged');
+        capture(reason);
       }
       return chain;
     },
