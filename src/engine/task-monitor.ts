@@ -37,7 +37,8 @@ export async function startTaskMonitor(
   const touched = new Map<string, number>();
   const reportedOut = new Set<string>();
   const reportedIn = new Set<string>();
-  let lastJournal = 0;
+  // The first routine entry comes after the interval: a short attempt journals only its totals.
+  let lastJournal = performance.now();
   let dirty = false;
   let writing: Promise<void> = Promise.resolve();
 
