@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../spec/types.js';
 import type { TaskExecutor } from './attempt-types.js';
-import { silentReporter } from './reporter.js';
 import { runLoop } from './run-loop.js';
-import { plannedStore, removeTestStores } from './test-store.js';
+import { plannedStore, removeTestStores, testLoopOptions } from './test-store.js';
 
 afterEach(removeTestStores);
 
@@ -34,20 +33,13 @@ describe('runLoop --auto-tune', () => {
       },
       merge: async (t, head) => ({ kind: 'merged', commit: `m-${t.id}`, head }),
     };
-    await runLoop({
-      milestone: 'm',
-      run: 'r',
-      tasks,
-      store,
-      executor,
-      concurrency: 1,
-      retriesOf: () => 0,
-      agentsOf: () => ['a'],
-      backoffOf: () => ({ baseMs: 0, factor: 2, capMs: 0 }),
-      signal: new AbortController().signal,
-      reporter: silentReporter,
-      autoTune: { min: 1, max: 3, windowMs: 25, cpuBusy: () => 0.2, memFree: () => 0.5 },
-    });
+    await runLoop(
+      testLoopOptions(store, tasks, executor, {
+        concurrency: 1,
+        retriesOf: () => 0,
+        autoTune: { min: 1, max: 3, windowMs: 25, cpuBusy: () => 0.2, memFree: () => 0.5 },
+      }),
+    );
     const tuned = store.eventsOfType('m', ['run.tuned']);
     expect(tuned.length).toBeGreaterThanOrEqual(2);
     expect(tuned[0]).toMatchObject({

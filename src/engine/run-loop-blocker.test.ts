@@ -1,15 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TaskSpec } from '../spec/types.js';
 import type { AttemptResult, TaskExecutor } from './attempt-types.js';
-import { silentReporter } from './reporter.js';
 import { runLoop } from './run-loop.js';
-import { plannedStore, removeTestStores } from './test-store.js';
+import { plannedStore, removeTestStores, testLoopOptions, testTask } from './test-store.js';
 
 afterEach(removeTestStores);
 
-function task(id: string, depends_on: string[] = []): TaskSpec {
-  return { id, title: id, type: 'feat', prompt: id, files: [], acceptance: [], depends_on, weight: 1 };
-}
+const task = testTask;
 
 describe('runLoop: a blocker raised while the agent runs', () => {
   it('stops the running attempt at once: the task is blocked with the reason, its dependents stranded, the rest done', async () => {
@@ -35,21 +31,14 @@ describe('runLoop: a blocker raised while the agent runs', () => {
       merge: async (_t, head) => ({ kind: 'merged', commit: `merge-${head}`, head }),
     };
     const run = new AbortController();
-    const result = await runLoop({
-      milestone: 'm',
-      run: 'r',
-      tasks,
-      store,
-      executor,
-      concurrency: 2,
-      retriesOf: () => 2,
-      agentsOf: () => ['a'],
-      backoffOf: () => ({ baseMs: 0, factor: 2, capMs: 0 }),
-      signal: run.signal,
-      reporter: silentReporter,
-      blockerOf: (id) => raised.get(id),
-      blockerPollMs: 10,
-    });
+    const result = await runLoop(
+      testLoopOptions(store, tasks, executor, {
+        retriesOf: () => 2,
+        signal: run.signal,
+        blockerOf: (id) => raised.get(id),
+        blockerPollMs: 10,
+      }),
+    );
     expect(result.interrupted).toBe(false);
     expect(run.signal.aborted).toBe(false);
     expect(Object.fromEntries(result.states)).toEqual({ stuck: 'blocked', after: 'blocked', free: 'done' });

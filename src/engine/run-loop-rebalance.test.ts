@@ -6,13 +6,11 @@ import type { AttemptResult, TaskExecutor } from './attempt-types.js';
 import type { BreakerPolicy } from './circuit-breaker.js';
 import { silentReporter, type RunReporter } from './reporter.js';
 import { runLoop, type LoopOptions } from './run-loop.js';
-import { plannedStore, removeTestStores } from './test-store.js';
+import { plannedStore, removeTestStores, testTask } from './test-store.js';
 
 afterEach(removeTestStores);
 
-function task(id: string, depends_on: string[] = []): TaskSpec {
-  return { id, title: id, type: 'feat', prompt: id, files: [], acceptance: [], depends_on, weight: 1 };
-}
+const task = testTask;
 
 const ticks = async (count: number) => {
   for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));

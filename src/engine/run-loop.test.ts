@@ -2,15 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskSpec } from '../spec/types.js';
 import type { Store } from '../store/types.js';
 import type { AttemptResult, TaskExecutor } from './attempt-types.js';
-import { silentReporter } from './reporter.js';
 import { runLoop } from './run-loop.js';
-import { plannedStore, removeTestStores } from './test-store.js';
+import { plannedStore, removeTestStores, testLoopOptions, testTask } from './test-store.js';
 
 afterEach(removeTestStores);
 
-function task(id: string, depends_on: string[] = []): TaskSpec {
-  return { id, title: id, type: 'feat', prompt: id, files: [], acceptance: [], depends_on, weight: 1 };
-}
+const task = testTask;
 
 const setup = (tasks: TaskSpec[]): Store => plannedStore(tasks.map((t) => t.id));
 
@@ -37,20 +34,7 @@ const loop = (
   tasks: TaskSpec[],
   executor: TaskExecutor,
   signal = new AbortController().signal,
-) =>
-  runLoop({
-    milestone: 'm',
-    run: 'r',
-    tasks,
-    store,
-    executor,
-    concurrency: 2,
-    retriesOf: () => 1,
-    agentsOf: () => ['a'],
-    backoffOf: () => ({ baseMs: 0, factor: 2, capMs: 0 }),
-    signal,
-    reporter: silentReporter,
-  });
+) => runLoop(testLoopOptions(store, tasks, executor, { signal }));
 
 describe('runLoop', () => {
   it('runs tasks after their dependencies and merges each once', async () => {
@@ -94,19 +78,9 @@ describe('runLoop', () => {
       journaledAtStart.push(`${t.id}#${n} ${row?.state}`);
       return attempt(t, n, hooks);
     };
-    const result = await runLoop({
-      milestone: 'm',
-      run: 'r',
-      tasks,
-      store,
-      executor,
-      concurrency: 1,
-      retriesOf: () => 0,
-      agentsOf: () => ['a'],
-      backoffOf: () => ({ baseMs: 0, factor: 2, capMs: 0 }),
-      signal: new AbortController().signal,
-      reporter: silentReporter,
-    });
+    const result = await runLoop(
+      testLoopOptions(store, tasks, executor, { concurrency: 1, retriesOf: () => 0 }),
+    );
     expect([...result.states.values()]).toEqual(['done', 'done', 'done']);
     expect(journaledAtStart).toEqual(['a#1 running', 'b#1 running', 'c#1 running']);
     expect(transactions).toEqual([
@@ -169,20 +143,9 @@ describe('runLoop', () => {
       if (t.id === 'stuck') raised.set(t.id, 'no API key');
       return attempt(t, n, hooks);
     };
-    const result = await runLoop({
-      milestone: 'm',
-      run: 'r',
-      tasks,
-      store,
-      executor,
-      concurrency: 2,
-      retriesOf: () => 1,
-      agentsOf: () => ['a'],
-      backoffOf: () => ({ baseMs: 0, factor: 2, capMs: 0 }),
-      signal: new AbortController().signal,
-      reporter: silentReporter,
-      blockerOf: (id) => raised.get(id),
-    });
+    const result = await runLoop(
+      testLoopOptions(store, tasks, executor, { blockerOf: (id) => raised.get(id) }),
+    );
     expect(Object.fromEntries(result.states)).toEqual({ stuck: 'blocked', after: 'blocked', free: 'done' });
     expect(log.filter((line) => line.startsWith('stuck#'))).toEqual(['stuck#1']);
     expect(store.tasks('m').find((row) => row.id === 'stuck')?.reason).toBe('blocker: no API key');

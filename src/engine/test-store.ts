@@ -1,8 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TaskSpec } from '../spec/types.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/types.js';
+import type { TaskExecutor } from './attempt-types.js';
+import { silentReporter } from './reporter.js';
+import type { LoopOptions } from './run-loop.js';
 
 const dirs: string[] = [];
 
@@ -26,4 +30,35 @@ export function plannedStore(ids: string[]): Store {
 /** Removes the directories `plannedStore` made; call it in `afterEach`. */
 export function removeTestStores(): void {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** For tests: a task with an id and its dependencies, nothing else. */
+export function testTask(id: string, depends_on: string[] = []): TaskSpec {
+  return { id, title: id, type: 'feat', prompt: id, files: [], acceptance: [], depends_on, weight: 1 };
+}
+
+/**
+ * For tests: a run loop over milestone `m` with one profile `a`, concurrency 2, one retry, no
+ * backoff and a silent reporter; `overrides` win.
+ */
+export function testLoopOptions(
+  store: Store,
+  tasks: TaskSpec[],
+  executor: TaskExecutor,
+  overrides: Partial<LoopOptions> = {},
+): LoopOptions {
+  return {
+    milestone: 'm',
+    run: 'r',
+    tasks,
+    store,
+    executor,
+    concurrency: 2,
+    retriesOf: () => 1,
+    agentsOf: () => ['a'],
+    backoffOf: () => ({ baseMs: 0, factor: 2, capMs: 0 }),
+    signal: new AbortController().signal,
+    reporter: silentReporter,
+    ...overrides,
+  };
 }
