@@ -14,7 +14,29 @@ const CHECKPOINT_BYTES = 40 * 1024 * 1024;
  */
 export function useWal(db: Database.Database): void {
   db.pragma('page_size = 1024');
-  db.pragma('journal_mode = WAL');
+  switchToWal(db);
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   db.pragma(`wal_autocheckpoint = ${Math.round(CHECKPOINT_BYTES / pageSize)}`);
+}
+
+/**
+ * `journal_mode = WAL`, retried while another process does the same: two connections opening a
+ * new file at once both hold a shared lock and want an exclusive one, so SQLite answers one of
+ * them SQLITE_BUSY at once instead of waiting (a deadlock the busy timeout cannot resolve).
+ */
+function switchToWal(db: Database.Database): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || attempt >= 100) throw error;
+      sleepSync(10 + Math.floor(Math.random() * 20));
+    }
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
