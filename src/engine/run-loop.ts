@@ -11,12 +11,15 @@ import type { SystemSample } from './health.js';
 import { createRunHealth } from './run-health.js';
 import type { ResumePoint } from './reconcile.js';
 import type { RunReporter } from './reporter.js';
-import { createSchedule, type StartVerdict } from './schedule.js';
+import { createSchedule } from './schedule.js';
 import { remainingCriticality } from './priority.js';
 import { watchBlocker } from './blocker-watch.js';
-import { describeMove, type Placement } from './rebalance.js';
+import { describeMove } from './rebalance.js';
 import { createRebalancer } from './rebalancer.js';
-import { cpuMeter, decideConcurrency, memFree, type TunePrevious } from './auto-tune.js';
+import { startConcurrencyTuner, type TuneSettings } from './concurrency-tuner.js';
+import { createOverlapGuard } from './overlap-guard.js';
+import { createMergeQueue } from './merge-queue.js';
+import { createStartGate } from './start-gate.js';
 import { createJournalBatch } from './journal-batch.js';
 import { attemptEnded } from './attempt-ended.js';
 
@@ -45,7 +48,7 @@ export interface LoopOptions {
   /** Pairs of tasks whose `files` overlap: never running at the same time (conflict-aware scheduling). */
   keptApart?: [string, string][];
   /** Adjust the concurrency between bounds from CPU, memory and throughput (cairn run --auto-tune). */
-  autoTune?: { min: number; max: number; windowMs: number; cpuBusy?: () => number; memFree?: () => number };
+  autoTune?: TuneSettings;
   /** The reason of a BLOCKER_ALERT raised for the task since `since` (epoch ms), if any. */
   blockerOf?: (task: string, since: number) => string | undefined;
   /** How often a running task's blockers are looked for (default blocker-watch.ts). */
@@ -94,22 +97,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     rebalancer?.laneOf,
   );
   const running = new Map<string, Promise<void>>();
-  const apart = new Map<string, string[]>();
-  for (const [a, b] of options.keptApart ?? []) {
-    apart.set(a, [...(apart.get(a) ?? []), b]);
-    apart.set(b, [...(apart.get(b) ?? []), a]);
-  }
-  // Until a task is merged (or given up), tasks whose scopes overlap its own wait; `taking` holds
-  // the tasks chosen in the same round, which are not running yet.
-  const taking = new Set<string>();
-  const clearOfOverlaps =
-    apart.size === 0
-      ? undefined
-      : (id: string) => {
-          if ((apart.get(id) ?? []).some((other) => running.has(other) || taking.has(other))) return false;
-          taking.add(id);
-          return true;
-        };
+  const overlaps = createOverlapGuard(options.keptApart ?? [], (id) => running.has(id));
   // The profile a task's latest attempt used, for reports; its own profile until then.
   const currentAgent = new Map(
     options.tasks.map((task) => [task.id, rows.get(task.id)?.agent ?? chains.get(task.id)?.[0] ?? '']),
@@ -123,7 +111,6 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     clock,
     ...(options.sampleSystem ? { sampleSystem: options.sampleSystem } : {}),
   });
-  let mergeQueue: Promise<unknown> = Promise.resolve();
 
   const journal = (
     events: CairnEvent[],
@@ -171,28 +158,12 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
         [{ type: 'task.state', milestone, task: next, state: 'blocked', reason, blockedBy: id }],
         next,
         'blocked',
-        {
-          reason,
-        },
+        { reason },
       );
     }
   };
 
-  const enqueueMerge = (task: TaskSpec, head: string) => {
-    const queued = clock.now();
-    const timing = { waitMs: 0, mergeMs: 0 };
-    const result = mergeQueue.then(async () => {
-      const started = clock.now();
-      timing.waitMs = Math.round(started - queued);
-      try {
-        return await executor.merge(task, head);
-      } finally {
-        timing.mergeMs = Math.round(clock.now() - started);
-      }
-    });
-    mergeQueue = result.catch(() => undefined);
-    return result.then((merged) => ({ merged, timing }));
-  };
+  const enqueueMerge = createMergeQueue(clock, (task, head) => executor.merge(task, head));
 
   const mergeAndFinish = async (task: TaskSpec, head: string, carried: CairnEvent[] = []) => {
     journal(
@@ -328,77 +299,32 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     return mergeAndFinish(task, last.head, carried);
   };
 
-  let limit = options.concurrency;
-  let finishedInWindow = 0;
-  const tuner = options.autoTune ? startTuner(options.autoTune) : undefined;
-  // Every window, additive increase or multiplicative decrease of the concurrency (auto-tune.ts).
-  function startTuner(tune: NonNullable<LoopOptions['autoTune']>) {
-    const busy = tune.cpuBusy ?? cpuMeter();
-    const mem = tune.memFree ?? memFree;
-    let previous: TunePrevious | undefined;
-    let slowStart = true;
-    let windowStart = clock.now();
-    limit = Math.min(tune.max, Math.max(tune.min, limit));
-    const timer = setInterval(() => {
-      const minutes = Math.max(1, clock.now() - windowStart) / 60_000;
-      const sample = {
-        cpuBusy: busy(),
-        memFree: mem(),
-        throughput: finishedInWindow / minutes,
-        finished: finishedInWindow,
-        waiting: schedule.readyCount(),
-      };
-      finishedInWindow = 0;
-      windowStart = clock.now();
-      const decision = decideConcurrency(limit, sample, previous, tune, slowStart);
-      if (decision && decision.to < limit) slowStart = false;
-      previous = { concurrency: limit, throughput: sample.throughput, finished: sample.finished };
-      if (!decision) return;
-      append({
-        type: 'run.tuned',
-        milestone,
-        run: options.run,
-        from: limit,
-        to: decision.to,
-        why: decision.why,
-      });
-      reporter.onNotice(`concurrency ${limit} -> ${decision.to}: ${decision.why}`);
-      limit = decision.to;
-      start();
-    }, tune.windowMs);
-    timer.unref();
-    return { stop: () => clearInterval(timer) };
-  }
+  const tuner = options.autoTune
+    ? startConcurrencyTuner({
+        tune: options.autoTune,
+        initial: options.concurrency,
+        clock,
+        waiting: () => schedule.readyCount(),
+        onChange: (from, to, why) => {
+          append({ type: 'run.tuned', milestone, run: options.run, from, to, why });
+          reporter.onNotice(`concurrency ${from} -> ${to}: ${why}`);
+          start();
+        },
+      })
+    : undefined;
 
-  // Where each task taken this round starts; its profile slot is taken as it is chosen.
-  const placed = new Map<string, Placement>();
-  const canStart =
-    rebalancer || clearOfOverlaps
-      ? (id: string): StartVerdict => {
-          // A task resumed into the merge queue runs no agent, so it takes no profile slot.
-          const placing = rebalancer !== undefined && options.resume?.get(id)?.kind !== 'merge';
-          const placement = placing ? rebalancer.place(id) : undefined;
-          if (placing && !placement) return 'lane';
-          if (clearOfOverlaps && !clearOfOverlaps(id)) return false;
-          if (placement) {
-            rebalancer?.hold(id, placement.agent);
-            placed.set(id, placement);
-          }
-          return true;
-        }
-      : undefined;
+  const gate = createStartGate(rebalancer, overlaps, (id) => options.resume?.get(id)?.kind === 'merge');
 
   // Starts as many ready tasks as there are free slots, their starts journaled together.
   const start = () => batch(startReady);
   const startReady = () => {
     health.checkSystem();
-    const free = concurrencyAt(health.level(), limit) - running.size;
+    const free = concurrencyAt(health.level(), tuner?.limit() ?? options.concurrency) - running.size;
     if (free <= 0 || signal.aborted) return;
-    taking.clear();
-    placed.clear();
-    for (const id of schedule.take(free, canStart)) {
+    gate.newRound();
+    for (const id of schedule.take(free, gate.canStart)) {
       const task = byId.get(id)!;
-      const placement = placed.get(id);
+      const placement = gate.placement(id);
       if (placement?.moved) {
         const { from, why } = placement.moved;
         append({ type: 'task.rebalanced', milestone, task: id, from, to: placement.agent, why });
@@ -418,7 +344,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
           }
         })
         .finally(() => {
-          if (running.delete(id)) finishedInWindow++;
+          if (running.delete(id)) tuner?.finished();
         });
       running.set(id, promise);
     }
@@ -428,7 +354,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   // as is a journal that cannot record a task's failure.
   let runFault: { error: unknown } | undefined;
   const release = (id: string) => {
-    if (running.delete(id)) finishedInWindow++;
+    if (running.delete(id)) tuner?.finished();
     try {
       start();
     } catch (error) {
