@@ -53,8 +53,8 @@ export interface RunHealth {
   reason: string | null;
 }
 
-function runHealthOf(run: RunRow | undefined): RunHealth | undefined {
-  if (!run) return undefined;
+/** A run's degradation level and health as its row holds them. */
+export function runHealthOf(run: RunRow): RunHealth {
   const health = run.health ? (JSON.parse(run.health) as Partial<RunHealth>) : {};
   return {
     id: run.id,
@@ -70,7 +70,7 @@ function fromStore(store: Store, id: string): MilestoneStatus | undefined {
   const row = store.milestone(id);
   if (!row) return undefined;
   const latest = store.latestRun(id);
-  const run = runHealthOf(latest);
+  const run = latest ? runHealthOf(latest) : undefined;
   const live = latest?.state === 'running' && isProcessAlive(latest.pid);
   const attempts = store.attempts(id);
   const agents = agentHealth(attempts, live);

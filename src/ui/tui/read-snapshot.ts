@@ -1,5 +1,5 @@
 import { agentHealth } from '../../engine/agent-health.js';
-import type { RunHealth } from '../../engine/status.js';
+import { runHealthOf } from '../../engine/status.js';
 import type { ProgressReport } from '../../progress/types.js';
 import type { StoredEvent } from '../../store/events.js';
 import { isProcessAlive } from '../../store/sqlite-store.js';
@@ -13,18 +13,6 @@ const TIMELINE = 30;
 
 export const isLive = (run: RunRow | undefined): boolean =>
   run?.state === 'running' && isProcessAlive(run.pid);
-
-function runHealthOf(run: RunRow): RunHealth {
-  const health = run.health ? (JSON.parse(run.health) as Partial<RunHealth>) : {};
-  return {
-    id: run.id,
-    state: run.state,
-    level: run.level ?? 'full',
-    score: health.score ?? null,
-    warnings: health.warnings ?? [],
-    reason: health.reason ?? null,
-  };
-}
 
 const toTask = (row: TaskRow): WatchTask => ({
   id: row.id,
