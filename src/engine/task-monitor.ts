@@ -1,7 +1,6 @@
-import { emptyByKind, KIND_WEIGHTS } from '../monitor/correlate.js';
 import { startFileMonitor, type ActivityBatch, type FileMonitor } from '../monitor/file-monitor.js';
 import { liveLines } from '../monitor/live-lines.js';
-import { classifyFile } from '../shared/file-kind.js';
+import { kindTally } from '../shared/file-kind.js';
 import type { TaskSpec } from '../spec/types.js';
 import type { CairnEvent } from '../store/events.js';
 import type { RunContext } from './run-context.js';
@@ -34,7 +33,8 @@ export async function startTaskMonitor(
 ): Promise<TaskMonitor | undefined> {
   const scopes = context.monitor?.scopes;
   if (!context.monitor || !scopes) return undefined;
-  const touched = new Map<string, number>();
+  const touched = new Set<string>();
+  const tally = kindTally();
   const reportedOut = new Set<string>();
   const reportedIn = new Set<string>();
   // The first routine entry comes after the interval: a short attempt journals only its totals.
@@ -42,20 +42,15 @@ export async function startTaskMonitor(
   let dirty = false;
   let writing: Promise<void> = Promise.resolve();
 
-  const totals = () => {
-    const byKind = emptyByKind();
-    let significance = 0;
-    for (const path of touched.keys()) {
-      const kind = classifyFile(path);
-      byKind[kind]++;
-      significance += KIND_WEIGHTS[kind];
-    }
-    return { files: touched.size, byKind, significance: Math.round(significance * 1000) / 1000 };
-  };
+  const totals = () => ({
+    files: touched.size,
+    byKind: { ...tally.byKind },
+    significance: tally.significance(),
+  });
   const journal = async (extra: Pick<Activity, 'outOfScope' | 'intrusions'>, withLines: boolean) => {
     dirty = false;
     lastJournal = performance.now();
-    const lines = withLines ? await liveLines(dir, start, [...touched.keys()]) : undefined;
+    const lines = withLines ? await liveLines(dir, start, [...touched]) : undefined;
     context.store.append({
       type: 'task.activity',
       milestone: context.spec.id,
@@ -68,7 +63,9 @@ export async function startTaskMonitor(
   };
   const onBatch = (batch: ActivityBatch) => {
     for (const path of batch.paths) {
-      if (touched.size < MAX_TRACKED_PATHS || touched.has(path)) touched.set(path, 1);
+      if (touched.size >= MAX_TRACKED_PATHS || touched.has(path)) continue;
+      touched.add(path);
+      tally.add(path);
     }
     dirty = true;
     const outOfScope = batch.correlation.outOfScope.filter((path) => !reportedOut.has(path));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { correlate, KIND_WEIGHTS } from './correlate.js';
+import { KIND_WEIGHTS } from '../shared/file-kind.js';
+import { correlate } from './correlate.js';
 
 describe('correlate', () => {
   const own = { task: 'api', files: ['src/api/**', 'test/api/**'] };

@@ -1,13 +1,5 @@
 import { matchesAnyGlob } from '../spec/index.js';
-import { classifyFile, type FileKind } from '../shared/file-kind.js';
-
-/** How much a changed file says about progress, by kind (DESIGN.md, "Coordination"). */
-export const KIND_WEIGHTS: Readonly<Record<FileKind, number>> = {
-  code: 1,
-  test: 0.8,
-  docs: 0.6,
-  config: 0.4,
-};
+import { kindTally, type FileKind } from '../shared/file-kind.js';
 
 /** A running task and the `files` globs it declared; no globs means no limit. */
 export interface ScopeOwner {
@@ -27,19 +19,14 @@ export interface Correlation {
   intrusions: { task: string; paths: string[] }[];
 }
 
-export const emptyByKind = (): Record<FileKind, number> => ({ code: 0, test: 0, docs: 0, config: 0 });
-
 /** Correlates changed worktree paths (posix, relative to the worktree) to the task and its neighbours. */
 export function correlate(paths: string[], own: ScopeOwner, others: ScopeOwner[]): Correlation {
   const distinct = [...new Set(paths)];
-  const byKind = emptyByKind();
-  let significance = 0;
+  const tally = kindTally();
   const outOfScope: string[] = [];
   const intruded = new Map<string, string[]>();
   for (const file of distinct) {
-    const kind = classifyFile(file);
-    byKind[kind]++;
-    significance += KIND_WEIGHTS[kind];
+    tally.add(file);
     const inOwn = own.files.length > 0 && matchesAnyGlob(file, own.files);
     if (own.files.length > 0 && !inOwn) outOfScope.push(file);
     if (inOwn) continue;
@@ -51,8 +38,8 @@ export function correlate(paths: string[], own: ScopeOwner, others: ScopeOwner[]
   }
   return {
     files: distinct.length,
-    byKind,
-    significance: Math.round(significance * 1000) / 1000,
+    byKind: tally.byKind,
+    significance: tally.significance(),
     outOfScope,
     intrusions: [...intruded].map(([task, hit]) => ({ task, paths: hit })),
   };

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { classifyFile, type FileKind } from '../shared/file-kind.js';
+import { classifyFile, KIND_WEIGHTS, type FileKind } from '../shared/file-kind.js';
 import { runProcess } from '../shared/process.js';
-import { emptyByKind } from './correlate.js';
 
 export type LiveLines = Record<FileKind, { added: number; deleted: number }>;
 
@@ -20,7 +19,7 @@ const GIT_ENV = { ...process.env, GIT_OPTIONAL_LOCKS: '0' };
  */
 export async function liveLines(dir: string, start: string, paths: string[]): Promise<LiveLines | undefined> {
   const lines = Object.fromEntries(
-    Object.keys(emptyByKind()).map((kind) => [kind, { added: 0, deleted: 0 }]),
+    Object.keys(KIND_WEIGHTS).map((kind) => [kind, { added: 0, deleted: 0 }]),
   ) as LiveLines;
   if (paths.length === 0) return lines;
   const spec = paths.length > MAX_PATHSPECS ? [] : paths.map((file) => `:(literal)${file}`);

@@ -1,4 +1,4 @@
-import type { FileKind } from '../shared/file-kind.js';
+import { KIND_WEIGHTS, type FileKind } from '../shared/file-kind.js';
 import type { TaskState } from '../store/events.js';
 import type { Frequency } from './analyze/types.js';
 
@@ -113,4 +113,4 @@ export interface ProgressReport {
   frequency: { milestone: Frequency; agents: Record<string, Frequency> };
 }
 
-export const DEFAULT_LINE_WEIGHTS: Record<FileKind, number> = { code: 1, test: 0.8, docs: 0.6, config: 0.4 };
+export const DEFAULT_LINE_WEIGHTS: Record<FileKind, number> = { ...KIND_WEIGHTS };
