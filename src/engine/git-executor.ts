@@ -1,3 +1,4 @@
+import { StateWriteError } from '../store/open-checked.js';
 import type { AttemptResult, TaskExecutor } from './attempt-types.js';
 import { createCleanups, mergeTask, type HeadTracker } from './merge-task.js';
 import { attemptLog } from './names.js';
@@ -19,12 +20,16 @@ export function createGitExecutor(context: RunContext, tracker: HeadTracker): Ta
         ? { ...context, signal: AbortSignal.any([context.signal, hooks.signal]) }
         : context;
       return runTaskAttempt(own, task, attempt, tracker.current, hooks).catch(
-        (error: unknown): AttemptResult => ({
-          outcome: 'failed',
-          reason: `git failed during the attempt: ${firstLines(error instanceof Error ? error.message : String(error))}`,
-          exitCode: null,
-          signal: null,
-        }),
+        (error: unknown): AttemptResult => {
+          // A journal that cannot be written is the run's fault, not the attempt's.
+          if (error instanceof StateWriteError) throw error;
+          return {
+            outcome: 'failed',
+            reason: `git failed during the attempt: ${firstLines(error instanceof Error ? error.message : String(error))}`,
+            exitCode: null,
+            signal: null,
+          };
+        },
       );
     },
     merge(task, head) {

@@ -1,3 +1,4 @@
+import { StateWriteError } from '../store/open-checked.js';
 import type { TaskSpec } from '../spec/types.js';
 import type { CairnEvent, TaskState } from '../store/events.js';
 import type { Store } from '../store/types.js';
@@ -332,6 +333,11 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
       }
       const promise = work(task, placement?.index)
         .catch((error: unknown) => {
+          // A journal that cannot be written (a full disk) stops the run; the task is not to blame.
+          if (error instanceof StateWriteError) {
+            runFault ??= { error };
+            return;
+          }
           // A fault in one task (git refusing, disk trouble) fails that task, not the run.
           const message = error instanceof Error ? error.message : String(error);
           reporter.onNotice(`${id}: ${message}`);

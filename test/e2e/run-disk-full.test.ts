@@ -60,7 +60,7 @@ describe('cairn run: the disk fills up while journaling', () => {
     }
 
     const again = await cairn(s.root, ['run', '001']);
-    expect(again.code).toBe(0);
+    expect(again.code, `${again.stderr.slice(-1500)}${again.stdout}`).toBe(0);
     const merged = mergeCommits(s.root, 'milestone/001-full-disk').map((m) => m.task);
     expect([...merged].sort()).toEqual(tasks.map((t) => t.id));
   });
