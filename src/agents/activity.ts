@@ -13,10 +13,18 @@ export interface ActivityProbe {
   idleFor(lookAfterMs: number): Promise<number>;
 }
 
+/** A file watcher on the worktree, as the stall detection sees it. */
+export interface FileWatch {
+  /** Whether the watcher runs now; while it does not, the worktree is read instead. */
+  watching(): boolean;
+  /** When a file last changed (performance.now()), undefined before the first change. */
+  lastChangeAt(): number | undefined;
+}
+
 export function watchActivity(
   logFile: string,
   dir: string | undefined,
-  options: { now?: () => number; lastFileChange?: (() => number | undefined) | undefined } = {},
+  options: { now?: () => number; fileWatch?: FileWatch | undefined } = {},
 ): ActivityProbe {
   const now = options.now ?? (() => performance.now());
   let last = now();
@@ -25,12 +33,12 @@ export function watchActivity(
   return {
     async idleFor(lookAfterMs) {
       const size = sizeOf(logFile);
-      const changed = options.lastFileChange?.();
+      const changed = options.fileWatch?.lastChangeAt();
       if (changed !== undefined && changed > last) last = changed;
       if (size !== logSize) {
         logSize = size;
         last = now();
-      } else if (dir && !options.lastFileChange && now() - last >= lookAfterMs) {
+      } else if (dir && !options.fileWatch?.watching() && now() - last >= lookAfterMs) {
         const current = await worktreeFingerprint(dir);
         if (fingerprint !== undefined && current !== fingerprint) last = now();
         fingerprint = current;

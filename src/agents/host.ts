@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
-import { watchActivity } from './activity.js';
+import { watchActivity, type FileWatch } from './activity.js';
 
 /** How an agent process ended. */
 export type ProcessEnd =
@@ -25,8 +25,8 @@ export interface SupervisedLaunch {
   /** Stop as stalled after this long without output or (with `activityDir`) file changes. */
   stallMs?: number;
   activityDir?: string;
-  /** When a file of the worktree last changed (performance.now()), from a file monitor if one runs. */
-  lastFileChange?: () => number | undefined;
+  /** A file monitor on the worktree, if one runs: its changes count as activity. */
+  fileWatch?: FileWatch;
 }
 
 /** Sends a signal to a whole process group; agents spawn helpers that must die with them. */
@@ -43,23 +43,29 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
  * to its log file. A timeout, a stall or an abort sends SIGTERM to the group, then SIGKILL
  * after the grace period.
  */
-export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
+export async function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
-  mkdirSync(path.dirname(launch.logFile), { recursive: true });
-  const log = openSync(launch.logFile, 'a');
+  await mkdir(path.dirname(launch.logFile), { recursive: true });
+  const logHandle = await open(launch.logFile, 'a');
+  const log = logHandle.fd;
   const [file = '', ...args] = launch.argv;
   return new Promise((resolve, reject) => {
     let stopping: 'timeout' | 'aborted' | 'stalled' | undefined;
     let idleMs = 0;
     let killTimer: NodeJS.Timeout | undefined;
-    const child = spawn(file, args, {
-      cwd: launch.cwd,
-      env: launch.env,
-      detached: true,
-      stdio: ['ignore', log, log],
-    });
-    closeSync(log);
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(file, args, {
+        cwd: launch.cwd,
+        env: launch.env,
+        detached: true,
+        stdio: ['ignore', log, log],
+      });
+    } finally {
+      // The child has its own copy of the descriptor by now.
+      void logHandle.close().catch(() => undefined);
+    }
     const stop = (why: 'timeout' | 'aborted' | 'stalled') => {
       if (stopping || child.pid === undefined) return;
       stopping = why;
@@ -71,7 +77,7 @@ export function runSupervised(launch: SupervisedLaunch): Promise<ProcessEnd> {
     };
     const timer = setTimeout(() => stop('timeout'), launch.timeoutMs);
     const activity = launch.stallMs
-      ? watchActivity(launch.logFile, launch.activityDir, { lastFileChange: launch.lastFileChange })
+      ? watchActivity(launch.logFile, launch.activityDir, { fileWatch: launch.fileWatch })
       : undefined;
     const stallMs = launch.stallMs ?? 0;
     let probing = false;

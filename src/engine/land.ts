@@ -5,6 +5,7 @@ import { casUpdateBranch, isAncestor, resolveCommit } from '../git/refs.js';
 import { resolveRepo } from '../git/repo.js';
 import { addWorktree, listWorktrees, removeWorktree } from '../git/worktree.js';
 import { WorkFailedError } from '../shared/errors.js';
+import { settleDiscards } from '../shared/discard.js';
 import { formatCommitMessage } from '../git/trailers.js';
 import { runChecks } from './checks.js';
 import { landMessage } from './land-message.js';
@@ -179,6 +180,7 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
       label: 'integration',
     });
     await removeWorktree(repo.root, dir);
+    await settleDiscards();
     if (!checks.ok) {
       throw new WorkFailedError('E_INTEGRATION_FAILED', `not landed: ${checks.reason}`, {
         hint: `Read the log at ${logFile}, fix on ${row.branch}, then run \`cairn land\` again.`,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { git, tryGit } from '../git/git.js';
+import { settleDiscards } from '../shared/discard.js';
 import { mergeIntoBranch } from '../git/merge.js';
 import { addWorktree, removeWorktree } from '../git/worktree.js';
 import type { TaskSpec } from '../spec/types.js';
@@ -22,6 +23,7 @@ export function createCleanups() {
     },
     async settle() {
       await Promise.allSettled([...pending]);
+      await settleDiscards();
     },
   };
 }

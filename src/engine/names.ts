@@ -13,12 +13,17 @@ export function integrationBranch(milestoneId: string, point = 'land'): string {
   return `integration/milestone-${milestoneId}-${point}`;
 }
 
+/** The folder of a milestone's worktrees. */
+export function milestoneWorktrees(stateDir: string, milestoneId: string): string {
+  return path.join(stateDir, 'worktrees', milestoneId);
+}
+
 export function taskWorktree(stateDir: string, milestoneId: string, taskId: string): string {
-  return path.join(stateDir, 'worktrees', milestoneId, taskId);
+  return path.join(milestoneWorktrees(stateDir, milestoneId), taskId);
 }
 
 export function integrationWorktree(stateDir: string, milestoneId: string): string {
-  return path.join(stateDir, 'worktrees', milestoneId, '_land');
+  return path.join(milestoneWorktrees(stateDir, milestoneId), '_land');
 }
 
 export function attemptLog(stateDir: string, run: string, taskId: string, attempt: number): string {

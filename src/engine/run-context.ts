@@ -24,6 +24,8 @@ export interface RunContext {
     /** The running tasks and their `files` scopes, kept by the monitors themselves. */
     scopes: Map<string, string[]>;
     debounceMs?: number;
+    /** How long an attempt runs before its worktree is watched (DEFAULT_WATCH_AFTER_MS). */
+    watchAfterMs?: number;
     /** Told once per attempt when a watcher cannot start (inotify limit, no native build). */
     unavailable?: (reason: string) => void;
   };

@@ -1,3 +1,4 @@
+import { startLauncher, stopLauncher } from '../shared/launcher.js';
 import { cpus, hostname } from 'node:os';
 import { commitIdentityEnv } from '../git/identity.js';
 import { ensureBranch } from '../git/refs.js';
@@ -65,6 +66,8 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
   await checkWorkspace(repo.root, workspace, spec.file);
   const store = openStore(repo);
   const run = newRunId();
+  // A run starts thousands of git commands: a small helper process starts them (docs/perf.md).
+  startLauncher();
   try {
     const release = takeLease(store, spec.id, run, options.reporter);
     try {
@@ -194,6 +197,7 @@ export async function runMilestone(options: RunOptions): Promise<RunSummary> {
     }
   } finally {
     store.close();
+    await stopLauncher();
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildPrompt } from '../agents/prompt.js';
 import { expandCommand } from '../agents/profiles.js';
@@ -111,8 +111,8 @@ async function runAgent(
     context: readPromptContext(context.repo.stateDir, context.spec.id, task),
     ...(phase ? { phase: phase.phase } : {}),
   });
-  mkdirSync(path.dirname(promptFile), { recursive: true });
-  writeFileSync(promptFile, prompt);
+  await mkdir(path.dirname(promptFile), { recursive: true });
+  await writeFile(promptFile, prompt);
   const argv = expandCommand(profile.command, {
     prompt,
     prompt_file: promptFile,
@@ -149,7 +149,7 @@ async function runAgent(
       onStart: hooks.onPid,
       stallMs,
       activityDir: dir,
-      ...(monitor ? { lastFileChange: monitor.lastChangeAt } : {}),
+      ...(monitor ? { fileWatch: monitor } : {}),
     });
   } finally {
     // A commit in flight finishes before the worktree is judged.
@@ -249,9 +249,10 @@ async function attemptPhases(
   const setupFailed = await runSetup(context, task, attempt, dir, hooks.agent);
   lap('setup');
   if (setupFailed) return setupFailed;
+  let monitor: TaskMonitor | undefined;
   if (hooks.start !== 'check-only') {
     // One monitor for the whole agent part, every phase of a multi-phase task included.
-    const monitor = await startTaskMonitor(context, task, attempt, dir, start);
+    monitor = startTaskMonitor(context, task, attempt, dir, start);
     let ended: AttemptResult | undefined;
     try {
       ended = task.phases
@@ -279,6 +280,7 @@ async function attemptPhases(
   }
   const staged = await stageAll(dir);
   const committed = where.head && where.head !== start ? await diffNames(dir, start, where.head) : [];
+  await monitor?.account([...committed, ...staged].map((change) => change.path));
   const outside = deletionsOutsideScope(task, [...committed, ...staged]);
   if (outside.length > 0) {
     return failed(

@@ -1,19 +1,21 @@
 import { existsSync } from 'node:fs';
 import { pruneWorktrees, removeWorktree } from '../git/worktree.js';
+import { discardLeftovers } from '../shared/discard.js';
 import type { Store } from '../store/types.js';
-import { taskWorktree } from './names.js';
+import { milestoneWorktrees, taskWorktree } from './names.js';
 import type { RunContext } from './run-context.js';
 
 /**
  * Removes the worktrees of finished tasks, and registrations whose directory is gone. A run
  * killed between a merge and the removal of the task's worktree leaves one behind; the next
- * run tidies it (the branch stays).
+ * run tidies it (the branch stays), and the folders a killed removal left half-deleted.
  */
 export async function removeFinishedWorktrees(
   context: Pick<RunContext, 'repo' | 'spec'>,
   store: Store,
 ): Promise<void> {
   await pruneWorktrees(context.repo.root);
+  discardLeftovers(milestoneWorktrees(context.repo.stateDir, context.spec.id));
   for (const task of store.tasks(context.spec.id)) {
     if (task.state !== 'done') continue;
     const dir = taskWorktree(context.repo.stateDir, context.spec.id, task.id);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Mutex } from '../shared/mutex.js';
 import { tryGit } from './git.js';
 
 /**
@@ -9,7 +10,9 @@ import { tryGit } from './git.js';
  * written by hand (gitrepository-layout(5)), then one `git checkout -b` inside the new worktree
  * makes the branch, the index and the files. Returns false, having left nothing behind, when
  * the case is not the plain one or anything fails; the caller then asks `git worktree add`.
- * Call under the worktree registry mutex, with the parent of `dir` already made.
+ * The parent of `dir` must exist. The registration runs inside `registry` (the worktree
+ * registry mutex; omit it when already holding it); the checkout runs after it, so that two
+ * worktrees are checked out at the same time: git keeps a `locked` registration as it is.
  */
 export async function tryCreateBranchWorktree(
   repo: string,
@@ -18,18 +21,44 @@ export async function tryCreateBranchWorktree(
   start: string,
   /** The branch exists already and points at `start`: check it out instead of creating it. */
   existing = false,
+  registry: Mutex = (section) => section(),
 ): Promise<boolean> {
+  const admin = await registry(() => register(repo, dir, branch, start, existing));
+  if (!admin) return false;
+  try {
+    // No index yet, so git takes this as an initial checkout and writes every file.
+    const checkout = await tryGit(
+      dir,
+      existing ? ['checkout', '-q', branch] : ['checkout', '-q', '-b', branch, start],
+    );
+    if (checkout.code !== 0) throw new Error(checkout.stderr);
+    await unlink(path.join(admin, 'locked'));
+    return true;
+  } catch {
+    await registry(() => unregister(admin, dir));
+    return false;
+  }
+}
+
+/** Writes the registration of the new worktree, still `locked`; its admin dir, or undefined. */
+async function register(
+  repo: string,
+  dir: string,
+  branch: string,
+  start: string,
+  existing: boolean,
+): Promise<string | undefined> {
   const name = path.basename(dir);
-  if (!path.isAbsolute(dir) || !plainName.test(name) || name.endsWith('.lock')) return false;
-  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(start) || gitEnvSet()) return false;
+  if (!path.isAbsolute(dir) || !plainName.test(name) || name.endsWith('.lock')) return undefined;
+  if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(start) || gitEnvSet()) return undefined;
   const common = await plainCommonDir(repo);
   // A branch left by an earlier attempt, unless the caller knows it: skip a checkout bound to fail.
   const branchFile = existsSync(path.join(common ?? '', 'refs', 'heads', branch));
-  if (!common || existsSync(dir) || (!existing && branchFile)) return false;
+  if (!common || existsSync(dir) || (!existing && branchFile)) return undefined;
   const target = path.join(realpathSync(path.dirname(dir)), name);
-  if (registeredAt(common, target)) return false;
+  if (registeredAt(common, target)) return undefined;
   const admin = await makeAdminDir(path.join(common, 'worktrees'), name);
-  if (!admin) return false;
+  if (!admin) return undefined;
   let madeDir = false;
   try {
     // `locked` first, as git does, so that a concurrent `git worktree prune` keeps the entry.
@@ -40,20 +69,17 @@ export async function tryCreateBranchWorktree(
     await writeFile(path.join(dir, '.git'), `gitdir: ${admin}\n`);
     await writeFile(path.join(admin, 'commondir'), '../..\n');
     await writeFile(path.join(admin, 'HEAD'), `${start}\n`);
-    // No index yet, so git takes this as an initial checkout and writes every file.
-    const checkout = await tryGit(
-      dir,
-      existing ? ['checkout', '-q', branch] : ['checkout', '-q', '-b', branch, start],
-    );
-    if (checkout.code !== 0) throw new Error(checkout.stderr);
-    await unlink(path.join(admin, 'locked'));
-    return true;
+    return admin;
   } catch {
-    // Registration first, as removal does: an interruption leaves a plain directory.
-    await rm(admin, { recursive: true, force: true });
-    if (madeDir) await rm(dir, { recursive: true, force: true });
-    return false;
+    await unregister(admin, madeDir ? dir : undefined);
+    return undefined;
   }
+}
+
+/** Undoes a registration: the registration first, as removal does (an interruption leaves a plain directory). */
+async function unregister(admin: string, dir: string | undefined): Promise<void> {
+  await rm(admin, { recursive: true, force: true });
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 }
 
 // Names git keeps as they are (sanitize_refname_component changes nothing in them).

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { discardDir } from '../shared/discard.js';
 import { createMutex } from '../shared/mutex.js';
 import { git, tryGit } from './git.js';
 import { tryCreateBranchWorktree } from './worktree-create.js';
@@ -54,11 +55,12 @@ export async function openBranchWorktree(
     removeStaleIndexLock(dir);
     return { start: current, reused: true };
   }
+  await mkdir(path.dirname(dir), { recursive: true });
+  // The plain case: registered under the mutex, checked out beside other checkouts.
+  if (await tryCreateBranchWorktree(repo, dir, branch, startIfNew, false, registry)) {
+    return { start: startIfNew, reused: false };
+  }
   return registry(async () => {
-    await mkdir(path.dirname(dir), { recursive: true });
-    if (await tryCreateBranchWorktree(repo, dir, branch, startIfNew)) {
-      return { start: startIfNew, reused: false };
-    }
     // The branch of an earlier attempt (a resumed or retried task) is checked out as it is.
     const existing = await tryGit(repo, [
       'rev-parse',
@@ -126,7 +128,7 @@ async function removeUnlocked(repo: string, dir: string): Promise<void> {
     // Registration first: a run killed in between leaves a plain directory, never a
     // registered worktree without its checkout.
     await rm(admin, { recursive: true, force: true });
-    await rm(dir, { recursive: true, force: true });
+    await discardDir(dir);
     return;
   }
   const result = await tryGit(repo, ['worktree', 'remove', '--force', '--force', dir]);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { launch } from './launcher.js';
 
 /** How a child process ended, as data (never a thrown string). */
 export interface ProcessResult {
@@ -16,6 +17,10 @@ export interface RunOptions {
 
 /** Runs a program with an argument array (never through a shell) and collects its output. */
 export function runProcess(file: string, args: string[], options: RunOptions): Promise<ProcessResult> {
+  return launch(file, args, options) ?? spawnProcess(file, args, options);
+}
+
+function spawnProcess(file: string, args: string[], options: RunOptions): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: options.cwd,

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { tryGit } from '../../git/git.js';
 import { listWorktrees } from '../../git/worktree.js';
+import { DISCARDED_PREFIX } from '../../shared/discard.js';
 import { finding, type Finding } from './types.js';
 
 function realpath(file: string): string {
@@ -32,6 +33,8 @@ export async function unregisteredWorktreeDirs(root: string, stateDir: string): 
     if (!milestone.isDirectory()) continue;
     for (const task of readdirSync(path.join(base, milestone.name), { withFileTypes: true })) {
       const dir = path.join(base, milestone.name, task.name);
+      // A `.discarded-*` folder is a removal under way (or one the next run finishes).
+      if (task.name.startsWith(DISCARDED_PREFIX)) continue;
       if (task.isDirectory() && !registered.has(realpath(dir))) found.push(dir);
     }
   }
