@@ -1,9 +1,9 @@
-import { StateWriteError } from '../store/open-checked.js';
 import type { AttemptResult, TaskExecutor } from './attempt-types.js';
 import { createCleanups, mergeTask, type HeadTracker } from './merge-task.js';
 import { attemptLog } from './names.js';
 import { agentNameOf, type RunContext } from './run-context.js';
 import { firstLines, runTaskAttempt } from './task-attempt.js';
+import { StateWriteError } from '../store/open-checked.js';
 
 /** The real executor: agents in git worktrees, merges through merge-tree and compare-and-swap. */
 export function createGitExecutor(context: RunContext, tracker: HeadTracker): TaskExecutor {

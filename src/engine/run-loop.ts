@@ -1,6 +1,6 @@
-import { StateWriteError } from '../store/open-checked.js';
 import type { TaskSpec } from '../spec/types.js';
 import type { CairnEvent, TaskState } from '../store/events.js';
+import { StateWriteError } from '../store/open-checked.js';
 import type { Store } from '../store/types.js';
 import type { TaskExecutor } from './attempt-types.js';
 import { runAttempts } from './attempt-sequence.js';

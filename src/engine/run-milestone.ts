@@ -1,4 +1,3 @@
-import { startLauncher, stopLauncher } from '../shared/launcher.js';
 import { cpus, hostname } from 'node:os';
 import { commitIdentityEnv } from '../git/identity.js';
 import { ensureBranch } from '../git/refs.js';
@@ -9,6 +8,7 @@ import { tasksKeptApart } from './hot-history.js';
 import type { MilestoneState, TaskState } from '../store/events.js';
 import type { TaskRow } from '../store/types.js';
 import { InputError } from '../shared/errors.js';
+import { startLauncher, stopLauncher } from '../shared/launcher.js';
 import { newRunId, takeLease } from './lease.js';
 import { createGitExecutor } from './git-executor.js';
 import { loadMilestone } from './load.js';
