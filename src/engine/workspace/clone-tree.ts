@@ -29,6 +29,18 @@ export async function cloneTree(src: string, dst: string): Promise<void> {
 
 /** Bytes a tree takes on disk, as `du` counts them (allocated blocks, each inode once). */
 export async function treeBytes(root: string): Promise<number> {
+  if (process.platform !== 'win32') {
+    // One `du` walks a node_modules tree far faster than a stat per file from here.
+    const result = await runProcess('du', ['-sk', '--', root], { cwd: path.dirname(root) }).catch(
+      () => undefined,
+    );
+    const kib = result?.code === 0 ? Number(/^(\d+)\s/.exec(result.stdout)?.[1]) : NaN;
+    if (Number.isFinite(kib)) return kib * 1024;
+  }
+  return walkBytes(root);
+}
+
+async function walkBytes(root: string): Promise<number> {
   const seen = new Set<string>();
   let total = 0;
   const visit = async (file: string): Promise<void> => {
