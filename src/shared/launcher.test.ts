@@ -75,3 +75,17 @@ describe('stopLauncher', () => {
     expect(launcherPid()).toBeGreaterThan(0);
   });
 });
+
+describe('a launcher shared by two runs in one process', () => {
+  it('keeps running until the last of them stops it', async () => {
+    startLauncher();
+    startLauncher();
+    const pid = launcherPid();
+    await stopLauncher();
+    expect(launcherPid()).toBe(pid);
+    expect(await parentOf()).toBe(pid);
+    await stopLauncher();
+    expect(launcherPid()).toBeUndefined();
+    startLauncher();
+  });
+});

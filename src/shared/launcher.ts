@@ -88,6 +88,8 @@ interface Launcher {
 }
 
 let current: Launcher | undefined;
+/** Callers of `startLauncher` that have not stopped it yet: the last one stops it. */
+let users = 0;
 /** Set when a launcher died on its own: commands start directly for the rest of the process. */
 let broken = false;
 let nextId = 0;
@@ -98,6 +100,7 @@ let nextId = 0;
  * directly.
  */
 export function startLauncher(): void {
+  users += 1;
   if (current || broken || process.platform === 'win32') return;
   const env = { ...process.env };
   const child = spawn(process.execPath, ['-e', LAUNCHER_SOURCE], {
@@ -138,10 +141,13 @@ export function launcherPid(): number | undefined {
 }
 
 /**
- * Stops the launcher once the commands in flight are done (at most `graceMs`), and waits for
- * it to exit. Commands start directly again until `startLauncher()`.
+ * Ends one `startLauncher()`; after the last, stops the launcher once the commands in flight
+ * are done (at most `graceMs`) and waits for it to exit. Commands start directly again until
+ * `startLauncher()`.
  */
 export async function stopLauncher(graceMs = 5_000): Promise<void> {
+  users = Math.max(0, users - 1);
+  if (users > 0) return;
   const self = current;
   current = undefined;
   broken = false;
