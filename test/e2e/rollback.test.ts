@@ -40,7 +40,7 @@ describe('cairn rollback', () => {
       (await runExpecting(scenario.root, ['resume', '001', '--explain', '--json'], 0)).stdout,
     ) as ExplainJson;
     const found = explained.candidates.find((c) => c.reason === 'task-merged' && c.tasks_done === 1);
-    expect(found).toBeDefined();
+    expect(found, JSON.stringify(explained.candidates)).toBeDefined();
     afterA = found!;
   });
 

@@ -30,14 +30,15 @@ async function taskBranchHeads(root: string, milestone: string): Promise<Map<str
 async function worktreeState(dir: string): Promise<WorktreeState> {
   if (!existsSync(dir)) return 'missing';
   // Read-only: without optional locks, status never takes index.lock from an agent or a merge.
+  // A worktree removed meanwhile (a merged task's, moved aside at once) cannot be entered: missing.
   const result = await tryGit(
     dir,
     ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal'],
     {
       env: { GIT_OPTIONAL_LOCKS: '0' },
     },
-  );
-  if (result.code !== 0) return 'missing';
+  ).catch(() => undefined);
+  if (result?.code !== 0) return 'missing';
   return result.stdout.trim() === '' ? 'clean' : 'dirty';
 }
 
