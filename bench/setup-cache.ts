@@ -44,14 +44,20 @@ function kib(dir: string): number {
   return Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
-function config(cached: boolean): string {
+type CacheMode = 'none' | 'copy' | 'link';
+
+function config(mode: CacheMode): string {
   return [
     'defaults: { agent: bench, concurrency: 2, retries: 0, timeout: 10m, base: main }',
     'agents:',
     '  bench: { command: ["/bin/sh", "-c", "echo {task} > {task}.txt"] }',
     'workspace:',
     `  setup: [${JSON.stringify(SETUP)}]`,
-    ...(cached ? ['  cache: [{ path: node_modules, key: [package-lock.json] }]'] : []),
+    ...(mode === 'none'
+      ? []
+      : [
+          `  cache: [{ path: node_modules, key: [package-lock.json]${mode === 'link' ? ', link: true' : ''} }]`,
+        ]),
     '',
   ].join('\n');
 }
@@ -63,7 +69,7 @@ function spec(id: string): string {
 }
 
 /** A committed project: package.json and its lock from `template`, node_modules ignored. */
-function projectRepo(template: string, cached: boolean): string {
+function projectRepo(template: string, mode: CacheMode): string {
   const root = tempDir('cairn-bench-setup-');
   git(root, ['init', '--quiet', '--initial-branch=main']);
   git(root, ['config', 'user.name', 'Cairn Bench']);
@@ -74,7 +80,7 @@ function projectRepo(template: string, cached: boolean): string {
     writeFileSync(path.join(root, file), readFileSync(path.join(template, file)));
   }
   writeFileSync(path.join(root, '.gitignore'), 'node_modules/\n');
-  writeFileSync(path.join(root, '.cairn', 'config.yaml'), config(cached));
+  writeFileSync(path.join(root, '.cairn', 'config.yaml'), config(mode));
   writeFileSync(path.join(root, '.milestones', '001-bench.yaml'), spec('001'));
   git(root, ['add', '-A']);
   git(root, ['commit', '--quiet', '-m', 'sample project']);
@@ -156,12 +162,12 @@ export async function runSetupCache(): Promise<BenchOutcome> {
   const fullKib = kib(path.join(template, 'node_modules'));
 
   log(`  setup-cache: baseline, \`npm ci\` in each of ${WORKTREES} worktrees…`);
-  const baselineRepo = projectRepo(template, false);
+  const baselineRepo = projectRepo(template, 'none');
   const baseline = await runMilestone(baselineRepo, '001');
   removeTemp(baselineRepo);
 
   log('  setup-cache: with the cache (first run fills it, a second milestone finds it warm)…');
-  const repo = projectRepo(template, true);
+  const repo = projectRepo(template, 'copy');
   const cold = await runMilestone(repo, '001');
   writeFileSync(path.join(repo, '.milestones', '002-bench.yaml'), spec('002'));
   git(repo, ['add', '-A']);
@@ -175,6 +181,15 @@ export async function runSetupCache(): Promise<BenchOutcome> {
   const copies = await restoredCopies(entryData);
   const reflink = reflinkWorks(template);
   removeTemp(repo);
+
+  log('  setup-cache: with `link: true` (restores as hardlinks), first and warm run…');
+  const linkRepo = projectRepo(template, 'link');
+  const linked = await runMilestone(linkRepo, '001');
+  writeFileSync(path.join(linkRepo, '.milestones', '002-bench.yaml'), spec('002'));
+  git(linkRepo, ['add', '-A']);
+  git(linkRepo, ['commit', '--quiet', '-m', 'second milestone']);
+  const linkedWarm = await runMilestone(linkRepo, '002');
+  removeTemp(linkRepo);
   removeTemp(template);
 
   const readyRatio = round(cold.ready_ms_total / baseline.ready_ms_total, 3);
@@ -187,6 +202,8 @@ export async function runSetupCache(): Promise<BenchOutcome> {
       packages,
       cached_first_run: cold,
       cached_warm_run: warm,
+      linked_first_run: linked,
+      linked_warm_run: linkedWarm,
       disk_kib: {
         cache_entry: entryKib,
         eight_restored_copies_du: copies.du_kib,
@@ -206,6 +223,8 @@ export async function runSetupCache(): Promise<BenchOutcome> {
     ratio: {
       'ready/npm_ci': readyRatio,
       'ready_warm/npm_ci': warmRatio,
+      'ready_link/npm_ci': round(linked.ready_ms_total / baseline.ready_ms_total, 3),
+      'ready_link_warm/npm_ci': round(linkedWarm.ready_ms_total / baseline.ready_ms_total, 3),
       'wall/npm_ci': round(cold.wall_ms / baseline.wall_ms, 3),
       'disk/8_installs': diskRatio,
     },
@@ -213,6 +232,7 @@ export async function runSetupCache(): Promise<BenchOutcome> {
     notes: [
       'time to ready: sum over the 8 worktrees of the setup phase ("[cairn] setup: ready in N ms" in each attempt log), concurrency 2; one sample each (an npm ci run is seconds long)',
       'ready_warm: a second milestone in the same repository, whose worktrees all find the cache entry',
+      'ready_link: a fresh repository whose cache entry says `link: true` (restores are hardlinks to the entry; not the default, see README); the goal is on the default (copies)',
       `disk: allocated = filesystem free-space drop while restoring 8 copies (noisy on a shared disk); reflink ${reflink ? 'works here: copies share blocks until written' : 'is not supported by this filesystem: each copy is a full copy, so the cache saves time, not disk'}`,
     ],
   };

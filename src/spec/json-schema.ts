@@ -211,6 +211,11 @@ const workspace = {
             description:
               'Files whose content (with the setup commands, platform and Node version) keys the cache.',
           },
+          link: {
+            type: 'boolean',
+            description:
+              'Restore as hardlinks where copy-on-write is not available: near-instant, no extra disk, but a file written in place in one worktree changes it in the others (default false: a full copy).',
+          },
         },
       },
     },

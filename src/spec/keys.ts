@@ -70,7 +70,7 @@ export const WORKSPACE_KEYS = [
   'cache_max_age',
 ] as const;
 
-export const WORKSPACE_CACHE_KEYS = ['path', 'key'] as const;
+export const WORKSPACE_CACHE_KEYS = ['path', 'key', 'link'] as const;
 export const WORKSPACE_PORTS_KEYS = ['count', 'base', 'blocks'] as const;
 
 export const WORKSPACE_DEFAULTS = {

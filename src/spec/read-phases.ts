@@ -1,13 +1,12 @@
-import { isScalar } from 'yaml';
 import type { Node } from 'yaml';
 import { isSafePhaseName, PHASE_NAME_PATTERN } from './ids.js';
 import { PHASE_KEYS, REVIEW_PHASE_NAME } from './keys.js';
 import type { PhaseSpec } from './types.js';
-import { describe, readField, readMapping, readSequence, resolve } from './yaml-read.js';
+import { readField, readMapping, readSequence } from './yaml-read.js';
 import type { Reader } from './yaml-read.js';
 import { childPath, describePosition, report } from './yaml-source.js';
 import type { Source } from './yaml-source.js';
-import { readString, readStringRef } from './yaml-values.js';
+import { readBoolean, readString, readStringRef } from './yaml-values.js';
 import type { StringRef } from './yaml-values.js';
 
 /** A task's phases as read, with the agent references the cross-file checks resolve. */
@@ -78,12 +77,5 @@ function readPhaseName(source: Source, node: Node, path: string): string | undef
   if (name === undefined || isSafePhaseName(name)) return name;
   const hint = `use a lowercase letter, then letters, digits, '_' or '-' (${PHASE_NAME_PATTERN}), e.g. implement`;
   report(source, node, path, `\`${name}\` is not a phase name`, hint);
-  return undefined;
-}
-
-function readBoolean(source: Source, raw: Node, path: string): boolean | undefined {
-  const node = resolve(source, raw);
-  if (isScalar(node) && typeof node.value === 'boolean') return node.value;
-  report(source, node, path, `expected true or false, got ${describe(node)}`, 'write `review: true`');
   return undefined;
 }

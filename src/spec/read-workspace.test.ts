@@ -44,6 +44,16 @@ describe('workspace in a spec', () => {
     });
   });
 
+  it('reads `link` on a cached path, and refuses a value that is not true or false', () => {
+    const result = spec('  cache: [{ path: node_modules, key: [package-lock.json], link: true }]\n');
+    expect(result.ok && result.value.workspace?.cache).toEqual([
+      { path: 'node_modules', key: ['package-lock.json'], link: true },
+    ]);
+    expect(problems('  cache: [{ path: node_modules, key: [k], link: yes please }]\n')).toEqual([
+      '5:49 workspace.cache[0].link: expected true or false, got a string',
+    ]);
+  });
+
   it('refuses paths outside the repository, at the item', () => {
     expect(problems('  copy: ["../secrets", "/etc/passwd", ok, ".git/config"]\n')).toEqual([
       '5:10 workspace.copy[0]: path `../secrets` climbs out with `..`: it must be inside the repository',

@@ -8,7 +8,14 @@ import { describe, readField, readMapping, readSequence, resolve } from './yaml-
 import type { Reader } from './yaml-read.js';
 import { report } from './yaml-source.js';
 import type { Source } from './yaml-source.js';
-import { readDuration, readInteger, readStringList, readStringRef, readStringRefs } from './yaml-values.js';
+import {
+  readBoolean,
+  readDuration,
+  readInteger,
+  readStringList,
+  readStringRef,
+  readStringRefs,
+} from './yaml-values.js';
 import type { StringRef } from './yaml-values.js';
 
 /** `workspace: { setup, setup_timeout, cache, copy, ports, cache_max, cache_max_age }`, any key optional. */
@@ -78,6 +85,7 @@ function readCacheEntries(source: Source, node: Node, path: string): CacheEntryS
     });
     const entryPath = readField(source, fields, item.path, 'path', readRepoPath);
     const key = readField(source, fields, item.path, 'key', readRepoPaths);
+    const link = readField(source, fields, item.path, 'link', readBoolean);
     if (key !== undefined && key.length === 0) {
       report(
         source,
@@ -99,7 +107,7 @@ function readCacheEntries(source: Source, node: Node, path: string): CacheEntryS
       );
       continue;
     }
-    entries.push({ path: entryPath, key });
+    entries.push({ path: entryPath, key, ...(link ? { link } : {}) });
   }
   return entries;
 }

@@ -86,6 +86,12 @@ export interface TaskSpec extends RecoverySpec, CommitSpec {
 export interface CacheEntrySpec {
   path: string;
   key: string[];
+  /**
+   * Restore as hardlinks to the cache entry where copy-on-write clones are not available:
+   * near-instant and no extra disk, but a file written in place (not replaced) in one
+   * worktree changes it in the others linked to the same entry.
+   */
+  link?: boolean;
 }
 
 /** Ports reserved per running task: `count` from blocks starting at `base`, at most `blocks` blocks. */

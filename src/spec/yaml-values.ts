@@ -55,6 +55,15 @@ export function readStringList(source: Source, raw: Node, path: string): string[
   return readStringRefs(source, raw, path)?.map((ref) => ref.value);
 }
 
+/** `true` or `false`; `key` names the field in the hint (`write \`review: true\``). */
+export function readBoolean(source: Source, raw: Node, path: string): boolean | undefined {
+  const node = resolve(source, raw);
+  if (isScalar(node) && typeof node.value === 'boolean') return node.value;
+  const key = path.split('.').at(-1) ?? 'key';
+  report(source, node, path, `expected true or false, got ${describe(node)}`, `write \`${key}: true\``);
+  return undefined;
+}
+
 /** A whole number of at least `min`; a quoted number is reported with a hint to unquote. */
 export function readInteger(source: Source, raw: Node, path: string, min: number): number | undefined {
   const expected = `a whole number ≥ ${min}`;

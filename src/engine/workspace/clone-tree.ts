@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { cp, lstat, readdir } from 'node:fs/promises';
+import { cp, lstat, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { runProcess } from '../../shared/process.js';
 
@@ -25,6 +26,53 @@ export async function cloneTree(src: string, dst: string): Promise<void> {
     verbatimSymlinks: true,
     mode: constants.COPYFILE_FICLONE,
   });
+}
+
+/**
+ * Makes `dst` a tree of hardlinks to the files of `src` (new directories, shared files): no
+ * data is copied. Falls back to `cloneTree` where links cannot be made (another filesystem).
+ */
+export async function linkTree(src: string, dst: string): Promise<void> {
+  if (process.platform === 'linux') {
+    const result = await runProcess('cp', ['-al', '--', src, dst], { cwd: path.dirname(dst) }).catch(
+      () => undefined,
+    );
+    if (result?.code === 0) return;
+    await rm(dst, { recursive: true, force: true });
+  }
+  await cloneTree(src, dst);
+}
+
+/**
+ * A digest of every file's path, size and modification time under `root`: a file written in
+ * place through any of its hardlinks changes it.
+ */
+export async function treeFingerprint(root: string): Promise<string> {
+  let lines: string[] | undefined;
+  if (process.platform === 'linux') {
+    const result = await runProcess('find', ['.', '-type', 'f', '-printf', '%P\t%s\t%T@\n'], {
+      cwd: root,
+    }).catch(() => undefined);
+    if (result?.code === 0) lines = result.stdout.split('\n').filter(Boolean);
+  }
+  lines ??= await walkFiles(root);
+  return createHash('sha256').update(lines.sort().join('\n')).digest('hex');
+}
+
+/** `path\tsize\tmtime` of each file under `root`, the way `find -printf` writes them. */
+async function walkFiles(root: string): Promise<string[]> {
+  const lines: string[] = [];
+  const visit = async (relative: string): Promise<void> => {
+    const full = path.join(root, relative);
+    const stat = await lstat(full);
+    if (stat.isDirectory()) {
+      for (const name of await readdir(full)) await visit(relative ? `${relative}/${name}` : name);
+    } else if (stat.isFile()) {
+      lines.push(`${relative}\t${String(stat.size)}\t${(stat.mtimeMs / 1000).toFixed(10)}`);
+    }
+  };
+  await visit('');
+  return lines;
 }
 
 /** Bytes a tree takes on disk, as `du` counts them (allocated blocks, each inode once). */

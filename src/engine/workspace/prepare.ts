@@ -107,7 +107,7 @@ async function restoreAll(options: PrepareOptions, keys: string[]): Promise<bool
   let all = true;
   for (const [i, entry] of runtime.settings.cache.entries()) {
     const key = keys[i] ?? '';
-    const restored = await restoreEntry(runtime.cacheDir, key, entry.path, dir);
+    const restored = await restoreEntry(runtime.cacheDir, key, entry.path, dir, entry);
     // A damaged or vanished entry is rebuilt; the user hears of it once per entry and run.
     const lost =
       restored.kind === 'damaged'
@@ -143,7 +143,7 @@ async function storeAll(options: PrepareOptions, keys: string[]): Promise<void> 
   for (const [i, entry] of settings.cache.entries()) {
     const key = keys[i] ?? '';
     try {
-      if (await storeEntry(runtime.cacheDir, key, entry.path, dir)) {
+      if (await storeEntry(runtime.cacheDir, key, entry.path, dir, entry)) {
         runtime.keysSeen.add(key);
         appendFileSync(logFile, `[cairn] setup: cached ${entry.path} as ${key}\n`);
       } else {

@@ -1,10 +1,12 @@
 import {
+  appendFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -59,6 +61,34 @@ describe('setup cache entries', () => {
     const target = temp();
     expect(await restoreEntry(cache, 'k2', 'node_modules', target)).toMatchObject({ kind: 'damaged' });
     expect(existsSync(path.join(target, 'node_modules'))).toBe(false);
+  });
+
+  it('are linked instead of copied with `link`, and dropped once a file was written in place', async () => {
+    const cache = path.join(temp(), 'cache');
+    const first = worktreeWithModules();
+    expect(await storeEntry(cache, 'k1', 'node_modules', first, { link: true })).toBe(true);
+    const second = temp();
+    expect(await restoreEntry(cache, 'k1', 'node_modules', second, { link: true })).toMatchObject({
+      kind: 'hit',
+    });
+    const stored = path.join(cache, 'k1', 'data', 'pkg', 'index.js');
+    const restored = path.join(second, 'node_modules', 'pkg', 'index.js');
+    expect(statSync(restored).ino).toBe(statSync(stored).ino);
+    // Replacing a file (what package managers do) leaves the entry as it was.
+    rmSync(restored);
+    writeFileSync(restored, 'replaced\n');
+    expect(readFileSync(stored, 'utf8')).toBe('module.exports = 1;\n');
+    expect(await restoreEntry(cache, 'k1', 'node_modules', temp(), { link: true })).toMatchObject({
+      kind: 'hit',
+    });
+    // Writing in place through a link changes the entry: the next restore drops it.
+    appendFileSync(path.join(first, 'node_modules', 'pkg', 'index.js'), '// edited in place\n');
+    const third = temp();
+    expect(await restoreEntry(cache, 'k1', 'node_modules', third, { link: true })).toMatchObject({
+      kind: 'damaged',
+    });
+    expect(existsSync(path.join(cache, 'k1'))).toBe(false);
+    expect(existsSync(path.join(third, 'node_modules'))).toBe(false);
   });
 
   it('are not stored when setup made nothing at the path', async () => {

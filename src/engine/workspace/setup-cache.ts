@@ -4,7 +4,7 @@ import { lstat, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } 
 import path from 'node:path';
 import { pidAlive } from './pid-alive.js';
 import { chooseEvictions, type CacheEntryInfo, type CacheLimits } from './cache-eviction.js';
-import { cloneTree, treeBytes } from './clone-tree.js';
+import { cloneTree, linkTree, treeBytes, treeFingerprint } from './clone-tree.js';
 
 /** What a restore found: the entry, none, or one that cannot be used (and was removed). */
 export type Restore = { kind: 'hit'; bytes: number } | { kind: 'miss' } | { kind: 'damaged'; reason: string };
@@ -15,6 +15,13 @@ interface Manifest {
   path: string;
   bytes: number;
   created: string;
+  /** `treeFingerprint` of the data when stored: checked before the entry is linked again. */
+  fingerprint?: string;
+}
+
+/** How an entry goes into a worktree: a copy (copy-on-write where possible) or hardlinks. */
+export interface EntryMode {
+  link?: boolean;
 }
 
 const MANIFEST = 'manifest.json';
@@ -34,6 +41,7 @@ export async function restoreEntry(
   key: string,
   relPath: string,
   worktree: string,
+  mode: EntryMode = {},
 ): Promise<Restore> {
   const entry = path.join(cacheDir, key);
   if (!existsSync(entry)) return { kind: 'miss' };
@@ -47,10 +55,16 @@ export async function restoreEntry(
   if (!manifest || manifest.key !== key || manifest.path !== relPath)
     return damaged('its manifest is missing or unreadable');
   if (!(await lstat(path.join(entry, DATA)).catch(() => undefined))) return damaged('its data is missing');
+  if (mode.link) {
+    // A file written in place in a worktree linked to this entry changed the entry too.
+    const now = await treeFingerprint(path.join(entry, DATA)).catch(() => undefined);
+    if (!manifest.fingerprint || now !== manifest.fingerprint)
+      return damaged('a file in it changed after it was stored (written in place through a link)');
+  }
   await rm(target, { recursive: true, force: true });
   await mkdir(path.dirname(target), { recursive: true });
   try {
-    await cloneTree(path.join(entry, DATA), target);
+    await (mode.link ? linkTree : cloneTree)(path.join(entry, DATA), target);
   } catch (error) {
     return damaged(`copying it failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -69,6 +83,7 @@ export async function storeEntry(
   key: string,
   relPath: string,
   worktree: string,
+  mode: EntryMode = {},
 ): Promise<boolean> {
   const source = path.join(worktree, relPath);
   if (!(await lstat(source).catch(() => undefined))) return false;
@@ -78,13 +93,15 @@ export async function storeEntry(
   const temp = path.join(cacheDir, `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await mkdir(temp);
-    await cloneTree(source, path.join(temp, DATA));
+    const data = path.join(temp, DATA);
+    await (mode.link ? linkTree : cloneTree)(source, data);
     const manifest: Manifest = {
       format: 1,
       key,
       path: relPath,
-      bytes: await treeBytes(path.join(temp, DATA)),
+      bytes: await treeBytes(data),
       created: new Date().toISOString(),
+      fingerprint: await treeFingerprint(data),
     };
     await writeFile(path.join(temp, MANIFEST), `${JSON.stringify(manifest)}\n`);
     await rename(temp, entry).catch((error: NodeJS.ErrnoException) => {
