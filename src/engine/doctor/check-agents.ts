@@ -86,7 +86,7 @@ export function checkAgents(
   const sessions = findAgentSessions(table, stateDir);
   if (sessions.length === 0) return [finding('agents', 'ok', 'no agent processes are running')];
   return sessions.map((entry) => {
-    const what = `${describeAgents(entry)} of run ${entry.session} (task ${entry.tasks.join(', ') || '?'}; pid ${entry.pids.join(', ')})`;
+    const what = `${describeAgents(entry)} of run ${entry.session} (task ${[...entry.tasks].sort().join(', ') || '?'}; pid ${entry.pids.join(', ')})`;
     if (liveRuns?.has(entry.session)) return finding('agents', 'ok', `${what}, which holds the lease`);
     if (entry.cairnParent !== undefined) {
       return liveRuns
