@@ -145,6 +145,15 @@ async function restoredCopies(entry: string): Promise<{ du_kib: number; allocate
   return { du_kib: du, allocated_kib: Math.max(0, Math.round(allocated)) };
 }
 
+/** Milestone 001 on an empty cache, then a second milestone that finds the entry. */
+async function coldThenWarm(repo: string): Promise<{ cold: RunFigures; warm: RunFigures }> {
+  const cold = await runMilestone(repo, '001');
+  writeFileSync(path.join(repo, '.milestones', '002-bench.yaml'), spec('002'));
+  git(repo, ['add', '-A']);
+  git(repo, ['commit', '--quiet', '-m', 'second milestone']);
+  return { cold, warm: await runMilestone(repo, '002') };
+}
+
 export async function runSetupCache(): Promise<BenchOutcome> {
   const template = tempDir('cairn-bench-npm-');
   writeFileSync(
@@ -168,11 +177,7 @@ export async function runSetupCache(): Promise<BenchOutcome> {
 
   log('  setup-cache: with the cache (first run fills it, a second milestone finds it warm)…');
   const repo = projectRepo(template, 'copy');
-  const cold = await runMilestone(repo, '001');
-  writeFileSync(path.join(repo, '.milestones', '002-bench.yaml'), spec('002'));
-  git(repo, ['add', '-A']);
-  git(repo, ['commit', '--quiet', '-m', 'second milestone']);
-  const warm = await runMilestone(repo, '002');
+  const { cold, warm } = await coldThenWarm(repo);
   const cacheDir = path.join(repo, '.git', 'cairn', 'cache');
   const entries = readdirSync(cacheDir).filter((name) => !name.startsWith('.'));
   if (entries.length !== 1) throw new Error(`expected one cache entry, found ${entries.length}`);
@@ -184,11 +189,7 @@ export async function runSetupCache(): Promise<BenchOutcome> {
 
   log('  setup-cache: with `link: true` (restores as hardlinks), first and warm run…');
   const linkRepo = projectRepo(template, 'link');
-  const linked = await runMilestone(linkRepo, '001');
-  writeFileSync(path.join(linkRepo, '.milestones', '002-bench.yaml'), spec('002'));
-  git(linkRepo, ['add', '-A']);
-  git(linkRepo, ['commit', '--quiet', '-m', 'second milestone']);
-  const linkedWarm = await runMilestone(linkRepo, '002');
+  const { cold: linked, warm: linkedWarm } = await coldThenWarm(linkRepo);
   removeTemp(linkRepo);
   removeTemp(template);
 
