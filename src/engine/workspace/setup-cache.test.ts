@@ -91,6 +91,14 @@ describe('setup cache entries', () => {
     expect(existsSync(path.join(third, 'node_modules'))).toBe(false);
   });
 
+  it('are dropped when a file in them changed after they were stored, copied or linked', async () => {
+    const cache = path.join(temp(), 'cache');
+    await storeEntry(cache, 'k1', 'node_modules', worktreeWithModules());
+    appendFileSync(path.join(cache, 'k1', 'data', 'pkg', 'index.js'), '// changed\n');
+    expect(await restoreEntry(cache, 'k1', 'node_modules', temp())).toMatchObject({ kind: 'damaged' });
+    expect(existsSync(path.join(cache, 'k1'))).toBe(false);
+  });
+
   it('are not stored when setup made nothing at the path', async () => {
     const cache = path.join(temp(), 'cache');
     expect(await storeEntry(cache, 'k1', 'node_modules', temp())).toBe(false);

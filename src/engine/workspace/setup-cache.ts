@@ -55,11 +55,12 @@ export async function restoreEntry(
   if (!manifest || manifest.key !== key || manifest.path !== relPath)
     return damaged('its manifest is missing or unreadable');
   if (!(await lstat(path.join(entry, DATA)).catch(() => undefined))) return damaged('its data is missing');
-  if (mode.link) {
-    // A file written in place in a worktree linked to this entry changed the entry too.
+  // A file written in place in a worktree linked to this entry changed the entry too. Linking
+  // needs the fingerprint; a copy checks it when the entry has one (entries made before had none).
+  if (mode.link || manifest.fingerprint) {
     const now = await treeFingerprint(path.join(entry, DATA)).catch(() => undefined);
     if (!manifest.fingerprint || now !== manifest.fingerprint)
-      return damaged('a file in it changed after it was stored (written in place through a link)');
+      return damaged('a file in it changed after it was stored (written in place, as through a hardlink)');
   }
   await rm(target, { recursive: true, force: true });
   await mkdir(path.dirname(target), { recursive: true });
