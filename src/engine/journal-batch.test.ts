@@ -2,20 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CairnEvent } from '../store/events.js';
 import type { Store } from '../store/types.js';
 import { createJournalBatch } from './journal-batch.js';
-import { plannedStore, removeTestStores } from './test-store.js';
+import { attemptStarted, plannedStore, removeTestStores } from './test-store.js';
 
 afterEach(removeTestStores);
 
 const ready = (task: string): CairnEvent => ({ type: 'task.state', milestone: 'm', task, state: 'ready' });
-const started = (task: string): CairnEvent => ({
-  type: 'attempt.started',
-  milestone: 'm',
-  task,
-  run: 'r',
-  attempt: 1,
-  agent: 'a',
-  logFile: `${task}.log`,
-});
 
 /** The store, with the events of each of its transactions. */
 function recording(store: Store): { store: Store; transactions: string[][] } {
@@ -39,7 +30,7 @@ describe('journal batch', () => {
     const journal = createJournalBatch(store);
     journal.append(ready('a'));
     const value = journal.batch(() => {
-      journal.append(started('a'));
+      journal.append(attemptStarted('a'));
       journal.batch(() => journal.append(ready('b')));
       expect(store.tasks('m').map((row) => row.state)).toEqual(['ready', 'pending']);
       return 7;
@@ -64,7 +55,7 @@ describe('journal batch', () => {
     };
     const outside = journal.afterAppend(effect);
     const inside = journal.batch(() => {
-      journal.append(started('a'));
+      journal.append(attemptStarted('a'));
       return journal.afterAppend(effect);
     });
     expect(await Promise.all([outside, inside])).toEqual(['ran', 'ran']);
@@ -82,13 +73,13 @@ describe('journal batch', () => {
     ).toThrow('scheduler fault');
     expect(store.tasks('m')[0]?.state).toBe('ready');
 
-    journal.append(started('b'));
+    journal.append(attemptStarted('b'));
     let ran = false;
     let effect: Promise<unknown> | undefined;
     // Attempt 1 of b is already journaled: the attempts table refuses a second one.
     expect(() =>
       journal.batch(() => {
-        journal.append(started('b'));
+        journal.append(attemptStarted('b'));
         effect = journal.afterAppend(() => {
           ran = true;
           return Promise.resolve();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CairnEvent } from '../store/events.js';
 import { currentPhases } from './phase-status.js';
-import { plannedStore, removeTestStores } from './test-store.js';
+import { attemptStarted, plannedStore, removeTestStores } from './test-store.js';
 
 afterEach(removeTestStores);
 
@@ -29,17 +29,7 @@ const ended = (task: string, attempt: number, phase: string): CairnEvent => ({
 describe('currentPhases', () => {
   it('names the open phase of the current attempt of each running task', () => {
     const store = plannedStore(['a', 'b', 'c']);
-    for (const task of ['a', 'b', 'c']) {
-      store.append({
-        type: 'attempt.started',
-        milestone: 'm',
-        task,
-        run: 'r',
-        attempt: 1,
-        agent: 'a',
-        logFile: 'x',
-      });
-    }
+    for (const task of ['a', 'b', 'c']) store.append(attemptStarted(task));
     store.append([
       started('a', 1, 'design'),
       ended('a', 1, 'design'),

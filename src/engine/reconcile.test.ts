@@ -1,24 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconcileWithGit } from './reconcile.js';
-import { plannedStore, removeTestStores } from './test-store.js';
+import { attemptStarted, plannedStore, removeTestStores } from './test-store.js';
 
 afterEach(removeTestStores);
 const storeWith = plannedStore;
 
-const start = (task: string, attempt = 1) => ({
-  type: 'attempt.started' as const,
-  milestone: 'm',
-  task,
-  run: 'r1',
-  attempt,
-  agent: 'a',
-  logFile: 'l',
-});
-
 describe('reconcileWithGit', () => {
   it('trusts git: a merged task is done whatever the journal says', () => {
     const store = storeWith(['a', 'b']);
-    store.append(start('a'));
+    store.append(attemptStarted('a'));
     const { notices } = reconcileWithGit(store, 'm', new Map([['a', 'merge-a']]));
     const [a, b] = store.tasks('m');
     expect(a).toMatchObject({ state: 'done', merge_commit: 'merge-a' });
@@ -38,7 +28,7 @@ describe('reconcileWithGit', () => {
   it('sends a checked but unmerged task straight to the merge queue', () => {
     const store = storeWith(['a', 'b']);
     store.append([
-      start('a'),
+      attemptStarted('a'),
       {
         type: 'attempt.ended',
         milestone: 'm',
@@ -50,7 +40,7 @@ describe('reconcileWithGit', () => {
         head: 'head-a',
       },
       { type: 'task.state', milestone: 'm', task: 'a', state: 'merging' },
-      start('b'),
+      attemptStarted('b'),
       {
         type: 'attempt.ended',
         milestone: 'm',
@@ -72,9 +62,9 @@ describe('reconcileWithGit', () => {
   it('resumes a crash during acceptance with the checks only, and a crash during the agent with its work kept', () => {
     const store = storeWith(['checking', 'agent']);
     store.append([
-      start('checking'),
+      attemptStarted('checking'),
       { type: 'attempt.checking', milestone: 'm', task: 'checking', attempt: 1, head: 'h' },
-      start('agent'),
+      attemptStarted('agent'),
       { type: 'attempt.pid', milestone: 'm', task: 'agent', attempt: 1, pid: 999_999 },
     ]);
     const { resume } = reconcileWithGit(store, 'm', new Map());
@@ -85,8 +75,8 @@ describe('reconcileWithGit', () => {
   it('checks, without the agent, finished work committed on the branch that the journal never heard of', () => {
     const store = storeWith(['crashed', 'failed-before']);
     store.append([
-      start('crashed'),
-      start('failed-before'),
+      attemptStarted('crashed'),
+      attemptStarted('failed-before'),
       {
         type: 'attempt.ended',
         milestone: 'm',
@@ -97,7 +87,7 @@ describe('reconcileWithGit', () => {
         signal: null,
         reason: 'acceptance failed',
       },
-      start('failed-before', 2),
+      attemptStarted('failed-before', 2),
     ]);
     const finished = new Map([
       ['crashed', 1],

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TaskSpec } from '../spec/types.js';
+import type { CairnEvent } from '../store/events.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import type { TaskExecutor } from './attempt-types.js';
@@ -30,6 +31,19 @@ export function plannedStore(ids: string[]): Store {
 /** Removes the directories `plannedStore` made; call it in `afterEach`. */
 export function removeTestStores(): void {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** For tests: the start of an attempt of `task` in milestone `m`, run `r`, profile `a`. */
+export function attemptStarted(task: string, attempt = 1): Extract<CairnEvent, { type: 'attempt.started' }> {
+  return {
+    type: 'attempt.started',
+    milestone: 'm',
+    task,
+    run: 'r',
+    attempt,
+    agent: 'a',
+    logFile: `${task}.log`,
+  };
 }
 
 /** For tests: a task with an id and its dependencies, nothing else. */

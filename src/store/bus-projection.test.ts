@@ -1,20 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCoordination } from '../bus/coordination.js';
 import type { CairnEvent } from './events.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { removeTempStateFiles, tempStateFile } from './test-state-file.js';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterEach(removeTempStateFiles);
 
-function stateFile(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cairn-bus-projection-'));
-  dirs.push(dir);
-  return path.join(dir, 'state.db');
-}
+const stateFile = () => tempStateFile('cairn-bus-projection-');
 
 const M = '001';
 const planned: CairnEvent = {

@@ -1,19 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCoordinationDb } from '../bus/db.js';
 import { openSqliteStore } from './sqlite-store.js';
+import { removeTempStateFiles, tempStateFile } from './test-state-file.js';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterEach(removeTempStateFiles);
 
-function stateFile(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cairn-storage-'));
-  dirs.push(dir);
-  return path.join(dir, 'state.db');
-}
+const stateFile = () => tempStateFile('cairn-storage-');
 
 function pageSize(file: string): number {
   const db = new Database(file, { readonly: true });

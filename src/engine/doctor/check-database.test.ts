@@ -1,23 +1,17 @@
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { SCHEMA_VERSION } from '../../store/schema.js';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../store/sqlite-store.js';
 import { checkDatabase } from './check-database.js';
 import type { MilestoneInGit } from './milestones.js';
+import { removeTempStateFiles, tempStateFile } from '../../store/test-state-file.js';
 
 const require = createRequire(import.meta.url);
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterEach(removeTempStateFiles);
 
-function stateFile(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cairn-dbcheck-'));
-  dirs.push(dir);
-  return path.join(dir, 'state.db');
-}
+const stateFile = () => tempStateFile('cairn-dbcheck-');
 
 function healthy(): string {
   const file = stateFile();
