@@ -1,5 +1,4 @@
-import { diffNames, parseStatus } from '../git/status.js';
-import { tryGit } from '../git/git.js';
+import { diffNames, readStatus } from '../git/status.js';
 import { correlate } from '../monitor/correlate.js';
 import { startFileMonitor, type ActivityBatch, type FileMonitor } from '../monitor/file-monitor.js';
 import { liveLines } from '../monitor/live-lines.js';
@@ -165,14 +164,9 @@ export function startTaskMonitor(
 
 /** Paths changed in a worktree since `start`, committed or not; the agent's index left alone. */
 async function changedSince(dir: string, start: string): Promise<string[]> {
-  const env = { GIT_OPTIONAL_LOCKS: '0' };
-  const status = await tryGit(
-    dir,
-    ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--no-renames'],
-    { env },
-  );
-  if (status.code !== 0) return [];
-  const { head, changes } = parseStatus(status.stdout);
+  const status = await readStatus(dir, { env: { GIT_OPTIONAL_LOCKS: '0' } }).catch(() => undefined);
+  if (!status) return [];
+  const { head, changes } = status;
   const committed = head && head !== start ? await diffNames(dir, start, head).catch(() => []) : [];
   return [...new Set([...committed, ...changes].map((change) => change.path))];
 }

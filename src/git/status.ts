@@ -1,4 +1,4 @@
-import { git } from './git.js';
+import { git, type GitOptions } from './git.js';
 
 /** `changed`: added or modified, when git did not say which (`git add -v`). */
 export type ChangeKind =
@@ -50,15 +50,12 @@ export function parseStatus(output: string): WorktreeStatus {
   return status;
 }
 
-export async function readStatus(worktree: string): Promise<WorktreeStatus> {
-  const out = await git(worktree, [
-    'status',
-    '--porcelain=v2',
-    '--branch',
-    '-z',
-    '--untracked-files=all',
-    '--no-renames',
-  ]);
+export async function readStatus(worktree: string, options: GitOptions = {}): Promise<WorktreeStatus> {
+  const out = await git(
+    worktree,
+    ['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all', '--no-renames'],
+    options,
+  );
   return parseStatus(out);
 }
 
