@@ -3,14 +3,19 @@ import { commitIdentityEnv } from '../git/identity.js';
 import { commitTree, mergeTrees } from '../git/merge.js';
 import { casUpdateBranch, isAncestor, resolveCommit } from '../git/refs.js';
 import { resolveRepo } from '../git/repo.js';
-import { addWorktree, listWorktrees, removeWorktree } from '../git/worktree.js';
+import {
+  addWorktree,
+  clearInterruptedRegistrations,
+  listWorktrees,
+  removeWorktree,
+} from '../git/worktree.js';
 import { WorkFailedError } from '../shared/errors.js';
 import { settleDiscards } from '../shared/discard.js';
 import { formatCommitMessage } from '../git/trailers.js';
 import { runChecks } from './checks.js';
 import { landMessage } from './land-message.js';
 import { loadMilestone } from './load.js';
-import { integrationBranch, integrationWorktree } from './names.js';
+import { integrationBranch, integrationWorktree, milestoneWorktrees } from './names.js';
 import { openStore } from './open-store.js';
 import { newRunId, takeLease } from './lease.js';
 import { captureCheckpoint } from './checkpoints/capture.js';
@@ -120,6 +125,12 @@ export async function landMilestone(options: LandOptions): Promise<LandResult> {
     }
     // Landing while a run merges into the milestone would land a moving target.
     release = takeLease(store, spec.id, `land-${newRunId()}`, options.reporter);
+    // A land or run of this milestone killed while it made a worktree left its registration.
+    await clearInterruptedRegistrations(
+      repo.root,
+      repo.commonDir,
+      milestoneWorktrees(repo.stateDir, spec.id),
+    );
     const milestoneHead = await resolveCommit(repo.root, `refs/heads/${row.branch}`);
     const localBase = await resolveCommit(repo.root, `refs/heads/${spec.base}`);
     // With a remote, land on its base when it is ahead of ours: someone else landed meanwhile.

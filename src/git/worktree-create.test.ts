@@ -12,8 +12,8 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tryCreateBranchWorktree } from './worktree-create.js';
-import { openBranchWorktree, removeWorktree } from './worktree.js';
+import { clearStagedRegistrations, STAGING_DIR, tryCreateBranchWorktree } from './worktree-create.js';
+import { clearInterruptedRegistrations, openBranchWorktree, removeWorktree } from './worktree.js';
 
 const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'cairn-worktree-')));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -208,5 +208,49 @@ describe('openBranchWorktree', () => {
     expect(await openBranchWorktree(repo, dir, 'task', start)).toEqual({ start, reused: false });
     expect(existsSync(path.join(dir, 'junk.txt'))).toBe(false);
     expect(git(dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('stages each registration whole and leaves no draft; drafts of dead processes are cleared', async () => {
+    const { repo, start } = makeRepo('staged');
+    const dir = path.join(root, 'staged', 'wt', 'task');
+    mkdirSync(path.dirname(dir), { recursive: true });
+    expect(await tryCreateBranchWorktree(repo, dir, 'task', start)).toBe(true);
+    const staging = path.join(repo, '.git', STAGING_DIR);
+    expect(readdirSync(staging)).toEqual([]);
+
+    // A draft of a process that died before renaming it, and one of a live process (this one).
+    mkdirSync(path.join(staging, 'gone-999999999-1'));
+    mkdirSync(path.join(staging, `busy-${String(process.pid)}-1`));
+    await clearStagedRegistrations(path.join(repo, '.git'));
+    expect(readdirSync(staging)).toEqual([`busy-${String(process.pid)}-1`]);
+  });
+
+  it('clears a registration a killed process left unfinished, so git lists worktrees and the task opens again', async () => {
+    const { repo, start } = makeRepo('unfinished');
+    const folder = path.join(root, 'unfinished', 'wt');
+    const dir = path.join(folder, 'task');
+    const elsewhere = path.join(root, 'unfinished', 'other', 'task');
+    // What a kill while writing `commondir` leaves: still `locked`, `commondir` empty.
+    const leave = (admin: string, worktree: string) => {
+      mkdirSync(admin, { recursive: true });
+      mkdirSync(worktree, { recursive: true });
+      writeFileSync(path.join(admin, 'locked'), 'initializing\n');
+      writeFileSync(path.join(admin, 'gitdir'), `${worktree}/.git\n`);
+      writeFileSync(path.join(admin, 'commondir'), '');
+      writeFileSync(path.join(worktree, '.git'), `gitdir: ${admin}\n`);
+    };
+    leave(path.join(repo, '.git', 'worktrees', 'task'), dir);
+    expect(() => listed(repo)).toThrow(/failed to read .*commondir/);
+
+    const cleared = await clearInterruptedRegistrations(repo, path.join(repo, '.git'), folder);
+    expect(cleared).toEqual([{ admin: path.join(repo, '.git', 'worktrees', 'task'), dir }]);
+    expect(listed(repo).map((entry) => entry.path)).toEqual([repo]);
+    expect(await openBranchWorktree(repo, dir, 'task', start)).toEqual({ start, reused: false });
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+
+    // One outside the folder asked about is not this caller's to judge: it stays.
+    leave(path.join(repo, '.git', 'worktrees', 'other'), elsewhere);
+    expect(await clearInterruptedRegistrations(repo, path.join(repo, '.git'), folder)).toEqual([]);
+    expect(existsSync(path.join(repo, '.git', 'worktrees', 'other', 'locked'))).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { mkdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Mutex } from '../shared/mutex.js';
+import { pidAlive } from '../shared/pid-alive.js';
 import { tryGit } from './git.js';
 
 /**
@@ -57,18 +58,22 @@ async function register(
   if (!common || existsSync(dir) || (!existing && branchFile)) return undefined;
   const target = path.join(realpathSync(path.dirname(dir)), name);
   if (registeredAt(common, target)) return undefined;
-  const admin = await makeAdminDir(path.join(common, 'worktrees'), name);
+  // Written whole aside, then renamed into place: a process killed at any point leaves either
+  // no registration or a complete one (a half-written `commondir` makes `git worktree list` die).
+  const draft = await stageRegistration(common, name, {
+    // `locked` as git does, so that a concurrent `git worktree prune` keeps the entry.
+    locked: 'initializing\n',
+    gitdir: `${target}/.git\n`,
+    commondir: '../..\n',
+    HEAD: `${start}\n`,
+  });
+  const admin = draft && (await publishRegistration(draft, path.join(common, 'worktrees'), name));
   if (!admin) return undefined;
   let madeDir = false;
   try {
-    // `locked` first, as git does, so that a concurrent `git worktree prune` keeps the entry.
-    await writeFile(path.join(admin, 'locked'), 'initializing\n');
     await mkdir(dir);
     madeDir = true;
-    await writeFile(path.join(admin, 'gitdir'), `${target}/.git\n`);
     await writeFile(path.join(dir, '.git'), `gitdir: ${admin}\n`);
-    await writeFile(path.join(admin, 'commondir'), '../..\n');
-    await writeFile(path.join(admin, 'HEAD'), `${start}\n`);
     return admin;
   } catch {
     await unregister(admin, madeDir ? dir : undefined);
@@ -82,6 +87,9 @@ async function unregister(admin: string, dir: string | undefined): Promise<void>
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 }
 
+/** Where registrations are written before they are renamed into `worktrees/`, in the common git dir. */
+export const STAGING_DIR = 'cairn-staging';
+
 // Names git keeps as they are (sanitize_refname_component changes nothing in them).
 const plainName = /^[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*$/;
 
@@ -92,19 +100,64 @@ function gitEnvSet(): boolean {
   );
 }
 
-/** `<name>`, else `<name>1`, `<name>2`… as git numbers them; undefined if none can be made. */
-async function makeAdminDir(worktrees: string, name: string): Promise<string | undefined> {
-  await mkdir(worktrees, { recursive: true });
-  for (let counter = 0; counter < 1000; counter += 1) {
-    const admin = path.join(worktrees, counter === 0 ? name : `${name}${String(counter)}`);
-    try {
-      await mkdir(admin);
-      return admin;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return undefined;
-    }
+let drafts = 0;
+
+/** Writes the files of a registration into a fresh folder under the staging folder; its path, or undefined. */
+async function stageRegistration(
+  common: string,
+  name: string,
+  files: Record<string, string>,
+): Promise<string | undefined> {
+  drafts += 1;
+  const draft = path.join(common, STAGING_DIR, `${name}-${String(process.pid)}-${String(drafts)}`);
+  try {
+    await mkdir(draft, { recursive: true });
+    for (const [file, text] of Object.entries(files)) await writeFile(path.join(draft, file), text);
+    return draft;
+  } catch {
+    await rm(draft, { recursive: true, force: true });
+    return undefined;
   }
+}
+
+/** Renames a staged registration to `<name>`, else `<name>1`, `<name>2`… as git numbers them. */
+async function publishRegistration(
+  draft: string,
+  worktrees: string,
+  name: string,
+): Promise<string | undefined> {
+  try {
+    await mkdir(worktrees, { recursive: true });
+    for (let counter = 0; counter < 1000; counter += 1) {
+      const admin = path.join(worktrees, counter === 0 ? name : `${name}${String(counter)}`);
+      try {
+        await rename(draft, admin);
+        return admin;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EEXIST' && code !== 'ENOTEMPTY') break;
+      }
+    }
+  } catch {
+    // Fall through: the caller asks `git worktree add`.
+  }
+  await rm(draft, { recursive: true, force: true });
   return undefined;
+}
+
+/** Deletes registrations staged by processes that died before renaming them into place. */
+export async function clearStagedRegistrations(common: string): Promise<void> {
+  const staging = path.join(common, STAGING_DIR);
+  let names: string[];
+  try {
+    names = readdirSync(staging);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/-(\d+)-\d+$/.exec(name)?.[1]);
+    if (!pidAlive(pid)) await rm(path.join(staging, name), { recursive: true, force: true });
+  }
 }
 
 /** Whether a registration (perhaps one whose directory is gone) already claims `target`. */

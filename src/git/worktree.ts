@@ -4,7 +4,8 @@ import path from 'node:path';
 import { discardDir } from '../shared/discard.js';
 import { createMutex } from '../shared/mutex.js';
 import { git, tryGit } from './git.js';
-import { tryCreateBranchWorktree } from './worktree-create.js';
+import { clearStagedRegistrations, tryCreateBranchWorktree } from './worktree-create.js';
+import { interruptedRegistrations, type InterruptedRegistration } from './worktree-interrupted.js';
 
 // git's worktree registry (.git/worktrees) is not safe under concurrent add/remove: two at
 // once can leave a half-written entry that breaks both. Cairn serializes them here.
@@ -136,6 +137,28 @@ async function removeUnlocked(repo: string, dir: string): Promise<void> {
     await rm(dir, { recursive: true, force: true });
     await tryGit(repo, ['worktree', 'prune']);
   }
+}
+
+/**
+ * Deletes the registrations a killed process began and never finished for worktrees inside
+ * `under` (see interruptedRegistrations), with what was checked out of them, and the staged
+ * registrations of dead processes. Only for a folder no live process creates worktrees in.
+ */
+export function clearInterruptedRegistrations(
+  repo: string,
+  commonDir: string,
+  under: string,
+): Promise<InterruptedRegistration[]> {
+  return registry(async () => {
+    await clearStagedRegistrations(commonDir);
+    const found = interruptedRegistrations(commonDir, under);
+    for (const { admin, dir } of found) {
+      // Registration first, as removal does.
+      await rm(admin, { recursive: true, force: true });
+      await discardDir(dir);
+    }
+    return found;
+  });
 }
 
 /** Forgets registered worktrees whose directory is gone (what an interrupted removal leaves). */

@@ -11,6 +11,7 @@ import { projectionDiff, rebuildProjections } from './replay.js';
 import { decideLease } from './lease.js';
 import { insertCheckpoint, selectCheckpoints } from './checkpoints.js';
 import { processStartTicks } from '../shared/proc.js';
+import { pidAlive } from '../shared/pid-alive.js';
 import type {
   AttemptRow,
   LeaseOwner,
@@ -173,10 +174,5 @@ function toStoredEvent(row: EventRow): StoredEvent {
 
 export function isProcessAlive(pid: number, started?: string | null): boolean {
   if (started) return processStartTicks(pid) === started;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pidAlive(pid);
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTemp, git, writeAgent, writeFiles } from './helpers.js';
@@ -154,5 +154,28 @@ describe('cairn run: the task level of the recovery ladder', () => {
     await runExpecting(scenario.root, ['run', '001'], 0);
     expect(existsSync(lock)).toBe(false);
     expect(git(scenario.root, ['show', 'milestone/001-lock:partial.txt'])).toBe('partial');
+  });
+
+  it('clears a worktree registration a killed run began and never finished, and goes on', async () => {
+    const scenario = setupScenario({
+      spec: { title: 'Half', tasks: [{ id: 'a' }, { id: 'b' }] },
+      agentBody: 'echo "$CAIRN_TASK" > "$CAIRN_TASK.txt"',
+    });
+    writeConfig(scenario.root, scenario.agent);
+    // What a run killed while it registered b's worktree leaves: a locked registration with a
+    // half-written commondir, which makes `git worktree list` fail.
+    const admin = path.join(scenario.root, '.git', 'worktrees', 'b');
+    const worktree = path.join(realpathSync(scenario.root), '.git', 'cairn', 'worktrees', '001', 'b');
+    mkdirSync(admin, { recursive: true });
+    mkdirSync(worktree, { recursive: true });
+    writeFileSync(path.join(admin, 'locked'), 'initializing\n');
+    writeFileSync(path.join(admin, 'gitdir'), `${worktree}/.git\n`);
+    writeFileSync(path.join(admin, 'commondir'), '');
+    writeFileSync(path.join(worktree, '.git'), `gitdir: ${admin}\n`);
+    expect(() => git(scenario.root, ['worktree', 'list'])).toThrow(/commondir/);
+
+    await runExpecting(scenario.root, ['run', '001'], 0);
+    expect(git(scenario.root, ['show', 'milestone/001-half:b.txt'])).toBe('b');
+    expect(git(scenario.root, ['worktree', 'list', '--porcelain'])).not.toContain('/001/');
   });
 });

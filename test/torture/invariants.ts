@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { git } from '../e2e/helpers.js';
 import { mergeCommits, worktreePaths } from '../e2e/scenarios.js';
 import { projectionDiff } from '../../src/store/replay.js';
+import { STAGING_DIR } from '../../src/git/worktree-create.js';
 import { describeProc, processesOfRepo } from './procs.js';
 import { MILESTONE_BRANCH, MILESTONE_ID, type TortureRepo } from './scenario.js';
 
@@ -250,9 +251,18 @@ export function checkInvariants(
   stats.maxStartsPerTask = Math.max(0, ...startsPerTask.values());
 
   // 4. No orphan worktrees (registered or as directories).
-  const worktrees = worktreePaths(root).filter((dir) => dir !== root);
-  if (worktrees.length > 0)
-    violations.push(`orphan worktrees in \`git worktree list\`: ${worktrees.join(', ')}`);
+  try {
+    const worktrees = worktreePaths(root).filter((dir) => dir !== root);
+    if (worktrees.length > 0)
+      violations.push(`orphan worktrees in \`git worktree list\`: ${worktrees.join(', ')}`);
+  } catch (error) {
+    // A registration half-written by a killed run, which the next run must clear.
+    violations.push(`\`git worktree list\` fails after the final run: ${(error as Error).message.trim()}`);
+  }
+  const staging = path.join(root, '.git', STAGING_DIR);
+  const drafts = existsSync(staging) ? readdirSync(staging) : [];
+  if (drafts.length > 0)
+    findings.push(`staged worktree registrations left in ${staging}: ${drafts.join(', ')}`);
   const wtDir = path.join(repo.stateDir, 'worktrees', MILESTONE_ID);
   const leftDirs = existsSync(wtDir) ? readdirSync(wtDir) : [];
   if (leftDirs.length > 0) findings.push(`directories left under ${wtDir}: ${leftDirs.join(', ')}`);

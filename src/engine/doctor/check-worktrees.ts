@@ -2,6 +2,7 @@ import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { tryGit } from '../../git/git.js';
 import { listWorktrees } from '../../git/worktree.js';
+import { interruptedRegistrations } from '../../git/worktree-interrupted.js';
 import { DISCARDED_PREFIX } from '../../shared/discard.js';
 import { finding, type Finding } from './types.js';
 
@@ -41,9 +42,55 @@ export async function unregisteredWorktreeDirs(root: string, stateDir: string): 
   return found;
 }
 
-/** Worktree health: registrations without a directory, and Cairn directories without a registration. */
-export async function checkWorktrees(root: string, stateDir: string): Promise<Finding[]> {
+/**
+ * Registrations a killed run or land began for a Cairn worktree and never finished. Those of a
+ * milestone with a live run may be under way and are left alone; with `live` unknown (the
+ * database cannot say) they are reported without a repair.
+ */
+export function interruptedWorktreeFindings(
+  commonDir: string,
+  stateDir: string,
+  live: ReadonlySet<string> | undefined,
+): Finding[] {
+  const base = realpath(path.join(stateDir, 'worktrees'));
   const findings: Finding[] = [];
+  for (const { admin, dir } of interruptedRegistrations(commonDir, base)) {
+    const milestone = path.relative(base, dir).split(path.sep)[0] ?? '';
+    if (live?.has(milestone)) continue;
+    const message = `git registration ${admin} of ${dir} was begun by a killed run and never finished; git refuses a worktree there${
+      existsSync(path.join(admin, 'commondir')) ? '' : ' and may fail to list worktrees'
+    }`;
+    findings.push(
+      live
+        ? finding(
+            'worktrees',
+            'warn',
+            message,
+            `\`cairn doctor --repair\` deletes it and its partial checkout (no agent had started there); the next \`cairn run ${milestone}\` does the same.`,
+            { kind: 'clear-registrations', milestone },
+          )
+        : finding(
+            'worktrees',
+            'warn',
+            message,
+            `The next \`cairn run ${milestone}\` deletes it; repair the state database first.`,
+          ),
+    );
+  }
+  return findings;
+}
+
+/**
+ * Worktree health: unfinished registrations, registrations without a directory, and Cairn
+ * directories without a registration. `live` names the milestones a run is working on.
+ */
+export async function checkWorktrees(
+  root: string,
+  stateDir: string,
+  commonDir: string,
+  live: ReadonlySet<string> | undefined,
+): Promise<Finding[]> {
+  const findings = interruptedWorktreeFindings(commonDir, stateDir, live);
   for (const line of await prunableWorktrees(root)) {
     findings.push(
       finding(
@@ -58,7 +105,18 @@ export async function checkWorktrees(root: string, stateDir: string): Promise<Fi
     );
   }
   const lostFound = path.join(stateDir, 'lost-found');
-  for (const dir of await unregisteredWorktreeDirs(root, stateDir)) {
+  const unregistered = await unregisteredWorktreeDirs(root, stateDir).catch((error: unknown) => {
+    findings.push(
+      finding(
+        'worktrees',
+        'error',
+        `git cannot list the worktrees: ${(error as Error).message.trim().split('\n').pop() ?? ''}`,
+        'Fix what git names (a folder under .git/worktrees/), then run `cairn doctor` again.',
+      ),
+    );
+    return [];
+  });
+  for (const dir of unregistered) {
     findings.push(
       finding(
         'worktrees',

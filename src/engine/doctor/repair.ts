@@ -1,5 +1,7 @@
 import type { RepoPaths } from '../../git/repo.js';
-import { stateDbFile } from '../names.js';
+import { clearInterruptedRegistrations } from '../../git/worktree.js';
+import { settleDiscards } from '../../shared/discard.js';
+import { milestoneWorktrees, stateDbFile } from '../names.js';
 import { removeLock, stopAgents } from './repair-processes.js';
 import {
   moveWorktreeAside,
@@ -40,6 +42,25 @@ export async function applyRepairs(repo: RepoPaths, exam: Examination, graceMs: 
   }
   for (const { file: lock } of all('remove-lock')) {
     await attempt('locks', `deleting ${lock}`, () => removeLock(lock, exam.repoDirs));
+  }
+  for (const { milestone } of all('clear-registrations')) {
+    await attempt(
+      'worktrees',
+      `clearing the unfinished registrations of milestone ${milestone}`,
+      async () => {
+        const cleared = await clearInterruptedRegistrations(
+          repo.root,
+          repo.commonDir,
+          milestoneWorktrees(repo.stateDir, milestone),
+        );
+        await settleDiscards();
+        return cleared.map(({ admin, dir }) => ({
+          check: 'worktrees' as const,
+          ok: true,
+          message: `deleted the unfinished registration ${admin} and ${dir}`,
+        }));
+      },
+    );
   }
   if (all('prune-worktrees').length > 0) {
     await attempt('worktrees', 'git worktree prune', async () => {

@@ -65,7 +65,12 @@ export async function examine(repo: RepoPaths, options: Pick<DoctorOptions, 'dis
     ...journal,
     ...checkLeases(leases, world),
     ...checkAgents(table, repo.stateDir, live && new Set(live.map((lease) => lease.run))),
-    ...(await checkWorktrees(repo.root, repo.stateDir)),
+    ...(await checkWorktrees(
+      repo.root,
+      repo.stateDir,
+      repo.commonDir,
+      live && new Set(live.map((lease) => lease.milestone)),
+    )),
     ...checkLocks(repo.commonDir, dirs, table),
     await checkDisk(repo.stateDir, options.disk ?? DEFAULT_DISK),
   ];

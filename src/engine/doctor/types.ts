@@ -10,6 +10,7 @@ export type Repair =
   | { kind: 'remove-lock'; file: string }
   | { kind: 'release-lease'; milestone: string; run: string }
   | { kind: 'prune-worktrees' }
+  | { kind: 'clear-registrations'; milestone: string }
   | { kind: 'move-worktree-aside'; dir: string }
   | { kind: 'rebuild-state' }
   | { kind: 'rebuild-projections' }

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { pidAlive } from './pid-alive.js';
+import { pidAlive } from '../../shared/pid-alive.js';
 
 /** A block of ports held by one running task; `release` gives it back (once). */
 export interface PortLease {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pidAlive } from './pid-alive.js';
+import { pidAlive } from '../../shared/pid-alive.js';
 import { chooseEvictions, type CacheEntryInfo, type CacheLimits } from './cache-eviction.js';
 import { cloneTree, linkTree, treeBytes, treeFingerprint } from './clone-tree.js';
 
