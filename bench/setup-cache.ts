@@ -1,19 +1,21 @@
 /**
  * `setup-cache`: 8 task worktrees of a project with a real npm dependency tree, made ready by
  * `npm ci` in each (baseline) against the setup cache (the first worktree runs `npm ci`, the
- * others get a copy of its node_modules). Time to ready is the setup phase of each worktree
- * as its attempt log reports it, waits for another worktree's setup included. Disk: the cache
- * entry plus 8 restored copies against 8 full installs.
+ * others get its node_modules: by default a clone where the filesystem makes them, else
+ * hardlinks; with `link: false`, copies). Time to ready is the setup phase of each worktree as
+ * its attempt log reports it, waits for another worktree's setup included. Disk: the cache
+ * entry plus 8 restores against 8 full installs.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cloneTree } from '../src/engine/workspace/clone-tree.js';
+import { cloneSupported, cloneTree, linkTree } from '../src/engine/workspace/clone-tree.js';
 import {
   CLI,
   git,
   goal,
   log,
+  median,
   removeTemp,
   round,
   runIfMain,
@@ -23,6 +25,7 @@ import {
 } from './lib.js';
 
 const WORKTREES = 8;
+const ROUNDS = 3;
 // Small but real: express alone brings ~65 packages; the rest are everyday utilities.
 const DEPENDENCIES = {
   express: '^5.1.0',
@@ -44,7 +47,7 @@ function kib(dir: string): number {
   return Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
-type CacheMode = 'none' | 'copy' | 'link';
+type CacheMode = 'none' | 'default' | 'copy';
 
 function config(mode: CacheMode): string {
   return [
@@ -56,7 +59,7 @@ function config(mode: CacheMode): string {
     ...(mode === 'none'
       ? []
       : [
-          `  cache: [{ path: node_modules, key: [package-lock.json]${mode === 'link' ? ', link: true' : ''} }]`,
+          `  cache: [{ path: node_modules, key: [package-lock.json]${mode === 'copy' ? ', link: false' : ''} }]`,
         ]),
     '',
   ].join('\n');
@@ -119,30 +122,28 @@ async function runMilestone(root: string, id: string): Promise<RunFigures> {
   };
 }
 
-function reflinkWorks(dir: string): boolean {
-  const source = path.join(dir, 'probe');
-  writeFileSync(source, 'x'.repeat(65_536));
-  try {
-    execFileSync('cp', ['--reflink=always', source, `${source}-clone`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Blocks the filesystem really gave to 8 copies restored the way Cairn restores them. */
+/** Blocks the filesystem really gave to 8 restores made the way Cairn makes them by default. */
 async function restoredCopies(entry: string): Promise<{ du_kib: number; allocated_kib: number }> {
   const dir = tempDir('cairn-bench-copies-');
+  const restore = (await cloneSupported(dir)) ? cloneTree : linkTree;
   const free = () => {
     const stats = statfsSync(dir);
     return (stats.bavail * stats.bsize) / 1024;
   };
   const before = free();
-  for (let i = 0; i < WORKTREES; i++) await cloneTree(entry, path.join(dir, `w${i}`));
+  for (let i = 0; i < WORKTREES; i++) await restore(entry, path.join(dir, `w${i}`));
   const allocated = before - free();
   const du = kib(dir);
   removeTemp(dir);
   return { du_kib: du, allocated_kib: Math.max(0, Math.round(allocated)) };
+}
+
+/** `npm ci` in each worktree: a fresh repository without a cache. */
+async function baselineRun(template: string): Promise<RunFigures> {
+  const repo = projectRepo(template, 'none');
+  const figures = await runMilestone(repo, '001');
+  removeTemp(repo);
+  return figures;
 }
 
 /** Milestone 001 on an empty cache, then a second milestone that finds the entry. */
@@ -170,71 +171,89 @@ export async function runSetupCache(): Promise<BenchOutcome> {
   const packages = Object.keys(lock.packages).length - 1;
   const fullKib = kib(path.join(template, 'node_modules'));
 
+  // Rounds bracketed by baselines (b, cache, b, cache, b…): each round's ratio is against the
+  // mean of the baselines around it, so a minute where the machine is slower moves both.
   log(`  setup-cache: baseline, \`npm ci\` in each of ${WORKTREES} worktrees…`);
-  const baselineRepo = projectRepo(template, 'none');
-  const baseline = await runMilestone(baselineRepo, '001');
-  removeTemp(baselineRepo);
-
-  log('  setup-cache: with the cache (first run fills it, a second milestone finds it warm)…');
-  const repo = projectRepo(template, 'copy');
-  const { cold, warm } = await coldThenWarm(repo);
-  const cacheDir = path.join(repo, '.git', 'cairn', 'cache');
-  const entries = readdirSync(cacheDir).filter((name) => !name.startsWith('.'));
-  if (entries.length !== 1) throw new Error(`expected one cache entry, found ${entries.length}`);
-  const entryData = path.join(cacheDir, entries[0]!, 'data');
-  const entryKib = kib(entryData);
-  const copies = await restoredCopies(entryData);
-  const reflink = reflinkWorks(template);
-  removeTemp(repo);
-
-  log('  setup-cache: with `link: true` (restores as hardlinks), first and warm run…');
-  const linkRepo = projectRepo(template, 'link');
-  const { cold: linked, warm: linkedWarm } = await coldThenWarm(linkRepo);
-  removeTemp(linkRepo);
+  const baselines = [await baselineRun(template)];
+  const rounds: { cold: RunFigures; warm: RunFigures }[] = [];
+  let disk: { entryKib: number; copies: { du_kib: number; allocated_kib: number } } | undefined;
+  let reflink = false;
+  for (let i = 1; i <= ROUNDS; i++) {
+    log(`  setup-cache: round ${i}/${ROUNDS}, with the cache (cold, then a second milestone warm)…`);
+    const repo = projectRepo(template, 'default');
+    rounds.push(await coldThenWarm(repo));
+    if (!disk) {
+      const cacheDir = path.join(repo, '.git', 'cairn', 'cache');
+      const entries = readdirSync(cacheDir).filter((name) => !name.startsWith('.'));
+      if (entries.length !== 1) throw new Error(`expected one cache entry, found ${entries.length}`);
+      const entryData = path.join(cacheDir, entries[0]!, 'data');
+      disk = { entryKib: kib(entryData), copies: await restoredCopies(entryData) };
+      reflink = await cloneSupported(cacheDir);
+    }
+    removeTemp(repo);
+    log(`  setup-cache: round ${i}/${ROUNDS}, baseline…`);
+    baselines.push(await baselineRun(template));
+  }
+  log('  setup-cache: with `link: false` (restores are copies), cold and warm…');
+  const copyRepo = projectRepo(template, 'copy');
+  const { cold: copied, warm: copiedWarm } = await coldThenWarm(copyRepo);
+  removeTemp(copyRepo);
   removeTemp(template);
 
-  const readyRatio = round(cold.ready_ms_total / baseline.ready_ms_total, 3);
-  const warmRatio = round(warm.ready_ms_total / baseline.ready_ms_total, 3);
-  const diskCached = entryKib + copies.allocated_kib;
+  const around = (i: number) => (baselines[i]!.ready_ms_total + baselines[i + 1]!.ready_ms_total) / 2;
+  const perRound = (pick: 'cold' | 'warm') =>
+    rounds.map((r, i) => round(r[pick].ready_ms_total / around(i), 3));
+  const coldRatios = perRound('cold');
+  const warmRatios = perRound('warm');
+  const readyRatio = median(coldRatios);
+  const baselineTotal = median(baselines.map((b) => b.ready_ms_total));
+  const middle = rounds[coldRatios.indexOf(readyRatio)] ?? rounds[0]!;
+  const diskCached = disk!.entryKib + disk!.copies.allocated_kib;
   const diskRatio = round(diskCached / (WORKTREES * fullKib), 3);
   return {
     figures: {
       worktrees: WORKTREES,
       packages,
-      cached_first_run: cold,
-      cached_warm_run: warm,
-      linked_first_run: linked,
-      linked_warm_run: linkedWarm,
+      rounds: ROUNDS,
+      cold_ready_ms_total_each_round: rounds.map((r) => r.cold.ready_ms_total),
+      warm_ready_ms_total_each_round: rounds.map((r) => r.warm.ready_ms_total),
+      cold_ratio_each_round: coldRatios,
+      warm_ratio_each_round: warmRatios,
+      cached_first_run_median_round: middle.cold,
+      cached_warm_run_median_round: middle.warm,
+      copied_first_run: copied,
+      copied_warm_run: copiedWarm,
       disk_kib: {
-        cache_entry: entryKib,
-        eight_restored_copies_du: copies.du_kib,
-        eight_restored_copies_allocated: copies.allocated_kib,
+        cache_entry: disk!.entryKib,
+        eight_restores_du: disk!.copies.du_kib,
+        eight_restores_allocated: disk!.copies.allocated_kib,
         cache_plus_copies: diskCached,
       },
       reflink_supported: reflink,
     },
     baseline: {
-      description: `\`${SETUP}\` in each of ${WORKTREES} worktrees (npm cache warm), same Cairn run otherwise; disk: ${WORKTREES} full installs`,
+      description: `\`${SETUP}\` in each of ${WORKTREES} worktrees (npm cache warm), same Cairn run otherwise, before and after each round; disk: ${WORKTREES} full installs`,
       figures: {
-        npm_ci_run: baseline,
+        ready_ms_total_each: baselines.map((b) => b.ready_ms_total),
+        npm_ci_run_first: baselines[0],
         eight_full_installs_kib: WORKTREES * fullKib,
         one_install_kib: fullKib,
       },
     },
     ratio: {
       'ready/npm_ci': readyRatio,
-      'ready_warm/npm_ci': warmRatio,
-      'ready_link/npm_ci': round(linked.ready_ms_total / baseline.ready_ms_total, 3),
-      'ready_link_warm/npm_ci': round(linkedWarm.ready_ms_total / baseline.ready_ms_total, 3),
-      'wall/npm_ci': round(cold.wall_ms / baseline.wall_ms, 3),
+      'ready_warm/npm_ci': median(warmRatios),
+      'ready_copy/npm_ci': round(copied.ready_ms_total / baselineTotal, 3),
+      'ready_copy_warm/npm_ci': round(copiedWarm.ready_ms_total / baselineTotal, 3),
+      'wall/npm_ci': round(middle.cold.wall_ms / median(baselines.map((b) => b.wall_ms)), 3),
       'disk/8_installs': diskRatio,
     },
     goals: { 'ready/npm_ci': goal(readyRatio, '<=', 0.2) },
     notes: [
-      'time to ready: sum over the 8 worktrees of the setup phase ("[cairn] setup: ready in N ms" in each attempt log), concurrency 2; one sample each (an npm ci run is seconds long)',
-      'ready_warm: a second milestone in the same repository, whose worktrees all find the cache entry',
-      'ready_link: a fresh repository whose cache entry says `link: true` (restores are hardlinks to the entry; not the default, see README); the goal is on the default (copies)',
-      `disk: allocated = filesystem free-space drop while restoring 8 copies (noisy on a shared disk); reflink ${reflink ? 'works here: copies share blocks until written' : 'is not supported by this filesystem: each copy is a full copy, so the cache saves time, not disk'}`,
+      `time to ready: sum over the 8 worktrees of the setup phase ("[cairn] setup: ready in N ms" in each attempt log), concurrency 2; ready and ready_warm are the median of ${ROUNDS} rounds, each against the mean of the baselines before and after it; ready_copy against the median baseline`,
+      'cold: an empty cache (the first worktree runs npm ci, the second waits for it); ready_warm: a second milestone in the same repository, whose worktrees all find the cache entry',
+      `ready (the goal) and ready_warm: the default cache entry, restored here as ${reflink ? 'copy-on-write clones' : 'hardlinks to the entry (the filesystem makes no clones)'}; ready_copy: a fresh repository whose entry says \`link: false\` (copies)`,
+      `disk: allocated = filesystem free-space drop while making 8 default restores (noisy on a shared disk); ${reflink ? 'clones share blocks until written' : 'hardlinks share every file: only directories take space'}`,
     ],
   };
 }

@@ -214,7 +214,7 @@ const workspace = {
           link: {
             type: 'boolean',
             description:
-              'Restore as hardlinks where copy-on-write is not available: near-instant, no extra disk, but a file written in place in one worktree changes it in the others (default false: a full copy).',
+              'Unset (the default): a copy-on-write clone where the filesystem makes them, else hardlinks to the cache entry (near-instant, no extra disk, but a file written in place in one worktree changes it in the others). false: always an independent copy (a full copy without copy-on-write). true: always hardlinks.',
           },
         },
       },

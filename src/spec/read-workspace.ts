@@ -107,7 +107,7 @@ function readCacheEntries(source: Source, node: Node, path: string): CacheEntryS
       );
       continue;
     }
-    entries.push({ path: entryPath, key, ...(link ? { link } : {}) });
+    entries.push({ path: entryPath, key, ...(link !== undefined ? { link } : {}) });
   }
   return entries;
 }

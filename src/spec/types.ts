@@ -87,9 +87,11 @@ export interface CacheEntrySpec {
   path: string;
   key: string[];
   /**
-   * Restore as hardlinks to the cache entry where copy-on-write clones are not available:
-   * near-instant and no extra disk, but a file written in place (not replaced) in one
-   * worktree changes it in the others linked to the same entry.
+   * Unset: restored as a copy-on-write clone where the filesystem makes them, else as
+   * hardlinks to the cache entry (near-instant, no extra disk, but a file written in place,
+   * not replaced, in one worktree changes it in the others linked to the same entry).
+   * `false`: always an independent copy (a full copy where clones are not available).
+   * `true`: always hardlinks.
    */
   link?: boolean;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cairn, cleanupTemp, git, tempDir, writeFiles, type CliResult } from './helpers.js';
 import { invocations, setupScenario, startCairn, statusJson, taskOf, waitFor } from './scenarios.js';
+import { cloneSupported } from '../../src/engine/workspace/clone-tree.js';
 
 afterAll(cleanupTemp);
 
@@ -52,10 +53,10 @@ function workspaceConfig(lines: string[]): string {
   return `workspace:\n${lines.map((line) => `  ${line}`).join('\n')}\n`;
 }
 
-const standard = (extra: string[] = []) =>
+const standard = (extra: string[] = [], link?: boolean) =>
   workspaceConfig([
     'setup: ["sh setup.sh"]',
-    'cache: [{ path: node_modules, key: [package-lock.json] }]',
+    `cache: [{ path: node_modules, key: [package-lock.json]${link === undefined ? '' : `, link: ${String(link)}`} }]`,
     'copy: [".env"]',
     ...extra,
   ]);
@@ -100,7 +101,8 @@ describe('workspace: setup, cache and copied files', () => {
     },
     agentBody: AGENT_BODY,
     files: FILES,
-    configExtra: standard([`ports: { count: 10, base: ${randomPortBase()} }`]),
+    // Copies, never links: what this describe checks holds on every filesystem.
+    configExtra: standard([`ports: { count: 10, base: ${randomPortBase()} }`], false),
   });
   const { root, scratch } = scenario;
   let result: CliResult;
@@ -152,6 +154,33 @@ describe('workspace: setup, cache and copied files', () => {
     const log = readFileSync(path.join(logs, runDir!, 'tamper.1.log'), 'utf8');
     expect(log).toContain('[cairn] setup: $ sh setup.sh');
     expect(log.indexOf('[cairn] setup: done in')).toBeLessThan(log.indexOf('[cairn] setup: cached'));
+  });
+});
+
+describe('workspace: the default restore, a clone where the filesystem makes them, else hardlinks', () => {
+  const scenario = setupScenario({
+    spec: { title: 'Linked cache', tasks: chain(['tamper', 'hit']) },
+    agentBody: AGENT_BODY,
+    files: FILES,
+    configExtra: standard(),
+  });
+
+  it('never hands on an entry an agent wrote in place: a linked one is rebuilt, and said', async () => {
+    const result = await run(scenario.root, ['run', '001'], 0);
+    const original = read(scenario.scratch, 'tamper.marker');
+    expect(read(scenario.scratch, 'hit.marker')).toBe(original);
+    const linked = !(await cloneSupported(path.join(scenario.root, '.git', 'cairn', 'cache')));
+    if (linked) {
+      // tamper's node_modules and the entry share their files: its in-place write reached the
+      // entry, so hit finds the entry changed and runs setup itself.
+      expect(setupRuns(scenario.root).map((line) => line.split(' ')[0])).toEqual(['tamper', 'hit']);
+      expect(result.stderr).toMatch(
+        /setup cache of node_modules was damaged \(a file in it changed after it was stored/,
+      );
+    } else {
+      expect(setupRuns(scenario.root).map((line) => line.split(' ')[0])).toEqual(['tamper']);
+      expect(count(result.stderr, 'restored from the cache')).toBe(1);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { cp, lstat, readdir, rm } from 'node:fs/promises';
+import { copyFile, cp, lstat, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runProcess } from '../../shared/process.js';
 
@@ -26,6 +26,37 @@ export async function cloneTree(src: string, dst: string): Promise<void> {
     verbatimSymlinks: true,
     mode: constants.COPYFILE_FICLONE,
   });
+}
+
+const cloning = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether the filesystem of `dir` makes copy-on-write clones (btrfs, XFS, APFS; not ext4):
+ * one probe file cloned, asked once per directory and process. `dir` is created if missing.
+ */
+export function cloneSupported(dir: string): Promise<boolean> {
+  let known = cloning.get(dir);
+  if (!known) {
+    known = probeClone(dir);
+    cloning.set(dir, known);
+  }
+  return known;
+}
+
+async function probeClone(dir: string): Promise<boolean> {
+  // Named like a temporary entry, so eviction leaves it to a live process.
+  const probe = path.join(dir, `.tmp-${String(process.pid)}-clone-probe`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, 'probe\n');
+    await copyFile(probe, `${probe}-clone`, constants.COPYFILE_FICLONE_FORCE);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await rm(probe, { force: true });
+    await rm(`${probe}-clone`, { force: true });
+  }
 }
 
 /**

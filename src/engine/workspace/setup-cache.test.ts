@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cloneSupported } from './clone-tree.js';
 import { evictEntries, restoreEntry, storeEntry } from './setup-cache.js';
 
 const dirs: string[] = [];
@@ -36,11 +37,12 @@ function worktreeWithModules(): string {
 const limits = { maxBytes: 1024 ** 3, maxAgeMs: 86_400_000 };
 
 describe('setup cache entries', () => {
-  it('are stored and restored as independent copies', async () => {
+  it('are stored and restored as independent copies with `link: false`', async () => {
     const cache = path.join(temp(), 'cache');
-    expect(await storeEntry(cache, 'k1', 'node_modules', worktreeWithModules())).toBe(true);
+    const copies = { link: false };
+    expect(await storeEntry(cache, 'k1', 'node_modules', worktreeWithModules(), copies)).toBe(true);
     const other = temp();
-    expect(await restoreEntry(cache, 'k1', 'node_modules', other)).toMatchObject({ kind: 'hit' });
+    expect(await restoreEntry(cache, 'k1', 'node_modules', other, copies)).toMatchObject({ kind: 'hit' });
     const file = path.join(other, 'node_modules', 'pkg', 'index.js');
     writeFileSync(file, 'changed\n');
     expect(readFileSync(path.join(cache, 'k1', 'data', 'pkg', 'index.js'), 'utf8')).toBe(
@@ -61,6 +63,17 @@ describe('setup cache entries', () => {
     const target = temp();
     expect(await restoreEntry(cache, 'k2', 'node_modules', target)).toMatchObject({ kind: 'damaged' });
     expect(existsSync(path.join(target, 'node_modules'))).toBe(false);
+  });
+
+  it('are cloned where the filesystem makes copy-on-write clones, and linked where it does not', async () => {
+    const cache = path.join(temp(), 'cache');
+    expect(await storeEntry(cache, 'k1', 'node_modules', worktreeWithModules())).toBe(true);
+    const other = temp();
+    expect(await restoreEntry(cache, 'k1', 'node_modules', other)).toMatchObject({ kind: 'hit' });
+    const stored = statSync(path.join(cache, 'k1', 'data', 'pkg', 'index.js'));
+    const restored = statSync(path.join(other, 'node_modules', 'pkg', 'index.js'));
+    expect(restored.ino === stored.ino).toBe(!(await cloneSupported(cache)));
+    expect(readdirSync(cache)).toEqual(['k1']);
   });
 
   it('are linked instead of copied with `link`, and dropped once a file was written in place', async () => {

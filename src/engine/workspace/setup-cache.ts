@@ -4,7 +4,7 @@ import { lstat, mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } 
 import path from 'node:path';
 import { pidAlive } from '../../shared/pid-alive.js';
 import { chooseEvictions, type CacheEntryInfo, type CacheLimits } from './cache-eviction.js';
-import { cloneTree, linkTree, treeBytes, treeFingerprint } from './clone-tree.js';
+import { cloneSupported, cloneTree, linkTree, treeBytes, treeFingerprint } from './clone-tree.js';
 
 /** What a restore found: the entry, none, or one that cannot be used (and was removed). */
 export type Restore = { kind: 'hit'; bytes: number } | { kind: 'miss' } | { kind: 'damaged'; reason: string };
@@ -19,9 +19,18 @@ interface Manifest {
   fingerprint?: string;
 }
 
-/** How an entry goes into a worktree: a copy (copy-on-write where possible) or hardlinks. */
+/**
+ * How an entry goes into a worktree: `link: false`, a copy (copy-on-write where the filesystem
+ * can); `link: true`, hardlinks; unset, a copy-on-write clone where the filesystem can and
+ * hardlinks where it cannot (a full copy where neither works).
+ */
 export interface EntryMode {
   link?: boolean;
+}
+
+/** Whether entries in `cacheDir` go in and out as hardlinks. */
+async function linking(cacheDir: string, mode: EntryMode): Promise<boolean> {
+  return mode.link ?? !(await cloneSupported(cacheDir));
 }
 
 const MANIFEST = 'manifest.json';
@@ -33,7 +42,7 @@ export function setupCacheDir(stateDir: string): string {
 }
 
 /**
- * Copies a cached path into a worktree. An entry without a readable manifest, or whose data
+ * Copies or links (see EntryMode) a cached path into a worktree. An entry without a readable manifest, or whose data
  * is gone or cannot be copied, is removed and reported as damaged: the caller rebuilds it.
  */
 export async function restoreEntry(
@@ -57,7 +66,8 @@ export async function restoreEntry(
   if (!(await lstat(path.join(entry, DATA)).catch(() => undefined))) return damaged('its data is missing');
   // A file written in place in a worktree linked to this entry changed the entry too. Linking
   // needs the fingerprint; a copy checks it when the entry has one (entries made before had none).
-  if (mode.link || manifest.fingerprint) {
+  const link = await linking(cacheDir, mode);
+  if (link || manifest.fingerprint) {
     const now = await treeFingerprint(path.join(entry, DATA)).catch(() => undefined);
     if (!manifest.fingerprint || now !== manifest.fingerprint)
       return damaged('a file in it changed after it was stored (written in place, as through a hardlink)');
@@ -65,7 +75,7 @@ export async function restoreEntry(
   await rm(target, { recursive: true, force: true });
   await mkdir(path.dirname(target), { recursive: true });
   try {
-    await (mode.link ? linkTree : cloneTree)(path.join(entry, DATA), target);
+    await (link ? linkTree : cloneTree)(path.join(entry, DATA), target);
   } catch (error) {
     return damaged(`copying it failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -95,7 +105,7 @@ export async function storeEntry(
   try {
     await mkdir(temp);
     const data = path.join(temp, DATA);
-    await (mode.link ? linkTree : cloneTree)(source, data);
+    await ((await linking(cacheDir, mode)) ? linkTree : cloneTree)(source, data);
     const manifest: Manifest = {
       format: 1,
       key,
