@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { readTextIfAny } from '../shared/read-text.js';
 import type { PhasePrompt } from '../agents/phase-prompt.js';
 import { commitStaged, stageAll } from '../git/commit.js';
 import { git } from '../git/git.js';
@@ -95,7 +96,7 @@ async function runPhase(run: PhaseRun, turn: PhaseTurn): Promise<TurnEnd> {
     return { kind: 'stopped', result: ended };
   }
   const tail = readTail(logFile, from);
-  const written = phase.review ? readText(reviewFile) : undefined;
+  const written = phase.review ? readTextIfAny(reviewFile) : undefined;
   rmSync(reviewFile, { force: true });
   const files = await changedPaths(dir, before, await snapshotTree(dir));
   const output = { phase: phase.name, round, agent, tail, files };
@@ -103,14 +104,10 @@ async function runPhase(run: PhaseRun, turn: PhaseTurn): Promise<TurnEnd> {
     context.store.append(journal.ended('completed', undefined, files));
     return { kind: 'done', output };
   }
-  const verdict = readVerdict(written, tail, readText(promptFile));
+  const verdict = readVerdict(written, tail, readTextIfAny(promptFile));
   const outcome = verdict.approved ? 'approved' : 'rejected';
   context.store.append(journal.ended(outcome, verdict.text || undefined, files));
   return { kind: 'reviewed', output, approved: verdict.approved, text: verdict.text };
-}
-
-function readText(file: string): string | undefined {
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
 const phasesOf = (run: PhaseRun): readonly PhaseSpec[] => run.task.phases ?? [];

@@ -12,6 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { leaveUnfinishedRegistration } from './test-registration.js';
 import { clearStagedRegistrations, STAGING_DIR, tryCreateBranchWorktree } from './worktree-create.js';
 import { clearInterruptedRegistrations, openBranchWorktree, removeWorktree } from './worktree.js';
 
@@ -230,16 +231,7 @@ describe('openBranchWorktree', () => {
     const folder = path.join(root, 'unfinished', 'wt');
     const dir = path.join(folder, 'task');
     const elsewhere = path.join(root, 'unfinished', 'other', 'task');
-    // What a kill while writing `commondir` leaves: still `locked`, `commondir` empty.
-    const leave = (admin: string, worktree: string) => {
-      mkdirSync(admin, { recursive: true });
-      mkdirSync(worktree, { recursive: true });
-      writeFileSync(path.join(admin, 'locked'), 'initializing\n');
-      writeFileSync(path.join(admin, 'gitdir'), `${worktree}/.git\n`);
-      writeFileSync(path.join(admin, 'commondir'), '');
-      writeFileSync(path.join(worktree, '.git'), `gitdir: ${admin}\n`);
-    };
-    leave(path.join(repo, '.git', 'worktrees', 'task'), dir);
+    leaveUnfinishedRegistration(path.join(repo, '.git', 'worktrees', 'task'), dir);
     expect(() => listed(repo)).toThrow(/failed to read .*commondir/);
 
     const cleared = await clearInterruptedRegistrations(repo, path.join(repo, '.git'), folder);
@@ -249,7 +241,7 @@ describe('openBranchWorktree', () => {
     expect(git(dir, 'status', '--porcelain')).toBe('');
 
     // One outside the folder asked about is not this caller's to judge: it stays.
-    leave(path.join(repo, '.git', 'worktrees', 'other'), elsewhere);
+    leaveUnfinishedRegistration(path.join(repo, '.git', 'worktrees', 'other'), elsewhere);
     expect(await clearInterruptedRegistrations(repo, path.join(repo, '.git'), folder)).toEqual([]);
     expect(existsSync(path.join(repo, '.git', 'worktrees', 'other', 'locked'))).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { linkedGitDir } from './linked-gitdir.js';
 
 /**
  * The branch and commit a linked worktree has checked out, read from git's files rather than
@@ -8,9 +9,8 @@ import path from 'node:path';
  */
 export function readWorktreeHead(dir: string): { branch: string | undefined; head: string } | undefined {
   try {
-    const pointer = /^gitdir: (.*)$/m.exec(readFileSync(path.join(dir, '.git'), 'utf8'))?.[1]?.trim();
-    if (!pointer) return undefined;
-    const gitdir = path.resolve(dir, pointer);
+    const gitdir = linkedGitDir(dir);
+    if (!gitdir) return undefined;
     const head = readFileSync(path.join(gitdir, 'HEAD'), 'utf8').trim();
     const ref = /^ref: (refs\/heads\/.+)$/.exec(head)?.[1];
     if (!ref) return /^[0-9a-f]{40,64}$/.test(head) ? { branch: undefined, head } : undefined;

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
+import { readTextIfAny } from '../shared/read-text.js';
 import path from 'node:path';
 
 /** A registration under `.git/worktrees/` and the worktree directory it names. */
@@ -27,21 +28,13 @@ export function interruptedRegistrations(commonDir: string, under: string): Inte
   const found: InterruptedRegistration[] = [];
   for (const name of names) {
     const admin = path.join(worktrees, name);
-    if (readText(path.join(admin, 'locked'))?.trim() !== 'initializing') continue;
-    const gitdir = readText(path.join(admin, 'gitdir'))?.trim();
+    if (readTextIfAny(path.join(admin, 'locked'))?.trim() !== 'initializing') continue;
+    const gitdir = readTextIfAny(path.join(admin, 'gitdir'))?.trim();
     if (!gitdir || path.basename(gitdir) !== '.git') continue;
     const dir = path.dirname(gitdir);
     if (dir.startsWith(inside)) found.push({ admin, dir });
   }
   return found.sort((a, b) => a.admin.localeCompare(b.admin));
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 function resolvedPath(dir: string): string {

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { discardDir } from '../shared/discard.js';
 import { createMutex } from '../shared/mutex.js';
 import { git, tryGit } from './git.js';
+import { linkedGitDir } from './linked-gitdir.js';
 import { clearStagedRegistrations, tryCreateBranchWorktree } from './worktree-create.js';
 import { interruptedRegistrations, type InterruptedRegistration } from './worktree-interrupted.js';
 
@@ -101,24 +102,20 @@ export async function openBranchWorktree(
  * attempts, so a lock found when an attempt opens it is stale.
  */
 function removeStaleIndexLock(dir: string): void {
+  const gitdir = linkedGitDir(dir);
+  // Not a linked worktree: nothing of ours to clean.
+  if (!gitdir) return;
   try {
-    const pointer = readFileSync(path.join(dir, '.git'), 'utf8');
-    const gitdir = /^gitdir: (.*)$/m.exec(pointer)?.[1]?.trim();
-    if (gitdir) rmSync(path.resolve(dir, gitdir, 'index.lock'), { force: true });
+    rmSync(path.join(gitdir, 'index.lock'), { force: true });
   } catch {
-    // Not a linked worktree: nothing of ours to clean.
+    // Not a file git made (a directory, no permission): git will say what is wrong.
   }
 }
 
 /** The admin directory (`.git/worktrees/<name>`) a linked worktree's `.git` file points at. */
 function adminDirOf(dir: string): string | undefined {
-  try {
-    const pointer = /^gitdir: (.*)$/m.exec(readFileSync(path.join(dir, '.git'), 'utf8'))?.[1]?.trim();
-    const admin = pointer ? path.resolve(dir, pointer) : undefined;
-    return admin && path.basename(path.dirname(admin)) === 'worktrees' ? admin : undefined;
-  } catch {
-    return undefined;
-  }
+  const admin = linkedGitDir(dir);
+  return admin && path.basename(path.dirname(admin)) === 'worktrees' ? admin : undefined;
 }
 
 async function removeUnlocked(repo: string, dir: string): Promise<void> {

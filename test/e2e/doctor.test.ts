@@ -5,6 +5,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   truncateSync,
@@ -13,6 +14,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { leaveUnfinishedRegistration } from '../../src/git/test-registration.js';
 import { cairn, cleanupTemp, firstParentMerges, type CliResult } from './helpers.js';
 import {
   invocations,
@@ -221,12 +223,17 @@ describe('cairn doctor: a state database damaged after half a milestone', () => 
 });
 
 describe('cairn doctor: a run killed with SIGKILL', () => {
-  it('reports the stale lease, the stray agents and a stale index.lock, and --repair clears them', async () => {
+  it('reports the stale lease, the stray agents, a stale index.lock and a half-made worktree registration, and --repair clears them', async () => {
     const scenario = setupScenario({ spec, agentBody });
     const { root } = scenario;
     await killHalfway(scenario);
     const lock = path.join(root, '.git', 'index.lock');
     writeFileSync(lock, '');
+    const unfinished = path.join(root, '.git', 'worktrees', 'e');
+    leaveUnfinishedRegistration(
+      unfinished,
+      path.join(realpathSync(root), '.git', 'cairn', 'worktrees', '001', 'e'),
+    );
 
     const found = await doctor(root, [], 1);
     expect(problems(found, 'lease')).toMatchObject([
@@ -244,6 +251,10 @@ describe('cairn doctor: a run killed with SIGKILL', () => {
     expect(problems(found, 'locks')).toMatchObject([
       { status: 'error', message: expect.stringContaining(lock) },
     ]);
+    expect(problems(found, 'worktrees')).toMatchObject([
+      { status: 'warn', message: expect.stringContaining(`${unfinished} of `) },
+      { status: 'error', message: expect.stringContaining('git cannot list the worktrees') },
+    ]);
     expect(problems(found, 'database')).toEqual([]);
     expect(existsSync(lock)).toBe(true);
     for (const pid of agentPids.slice(-2)) expect(isAlive(pid)).toBe(true);
@@ -259,7 +270,9 @@ describe('cairn doctor: a run killed with SIGKILL', () => {
     expect(messages).toMatch(/stopped 2 agent\(s\) .*of run/);
     expect(messages).toMatch(/released the stale lease of run .* on milestone 001/);
     expect(messages).toContain(`deleted the stale lock ${lock}`);
+    expect(messages).toContain(`deleted the unfinished registration ${unfinished}`);
     expect(existsSync(lock)).toBe(false);
+    expect(existsSync(unfinished)).toBe(false);
     for (const pid of agentPids.slice(-2)) expect(isAlive(pid)).toBe(false);
     expect(repaired.findings.filter((f) => f.status === 'error')).toEqual([]);
 

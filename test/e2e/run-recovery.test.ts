@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { leaveUnfinishedRegistration } from '../../src/git/test-registration.js';
 import { cleanupTemp, git, writeAgent, writeFiles } from './helpers.js';
 import {
   invocations,
@@ -166,12 +167,7 @@ describe('cairn run: the task level of the recovery ladder', () => {
     // half-written commondir, which makes `git worktree list` fail.
     const admin = path.join(scenario.root, '.git', 'worktrees', 'b');
     const worktree = path.join(realpathSync(scenario.root), '.git', 'cairn', 'worktrees', '001', 'b');
-    mkdirSync(admin, { recursive: true });
-    mkdirSync(worktree, { recursive: true });
-    writeFileSync(path.join(admin, 'locked'), 'initializing\n');
-    writeFileSync(path.join(admin, 'gitdir'), `${worktree}/.git\n`);
-    writeFileSync(path.join(admin, 'commondir'), '');
-    writeFileSync(path.join(worktree, '.git'), `gitdir: ${admin}\n`);
+    leaveUnfinishedRegistration(admin, worktree);
     expect(() => git(scenario.root, ['worktree', 'list'])).toThrow(/commondir/);
 
     await runExpecting(scenario.root, ['run', '001'], 0);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { leaveUnfinishedRegistration } from '../../git/test-registration.js';
 import { clearInterruptedRegistrations } from '../../git/worktree.js';
 import { settleDiscards } from '../../shared/discard.js';
 import { createTestRepo } from './test-repo.js';
@@ -52,17 +53,15 @@ describe('worktree health', () => {
 
   it('finds a registration a killed run left unfinished, unless that milestone runs, and the repair clears it', async () => {
     const admin = path.join(commonDir, 'worktrees', 'c');
-    mkdirSync(admin, { recursive: true });
     mkdirSync(taskDir('c'), { recursive: true });
-    writeFileSync(path.join(admin, 'locked'), 'initializing\n');
-    writeFileSync(path.join(admin, 'gitdir'), `${realpathSync(taskDir('c'))}/.git\n`);
-    writeFileSync(path.join(admin, 'commondir'), '');
-    writeFileSync(path.join(taskDir('c'), '.git'), `gitdir: ${admin}\n`);
+    leaveUnfinishedRegistration(admin, realpathSync(taskDir('c')));
 
     expect(await checkWorktrees(root, stateDir, commonDir, new Set())).toMatchObject([
       {
         status: 'warn',
-        message: expect.stringContaining('begun by a killed run and never finished'),
+        message: expect.stringContaining(
+          'begun by a killed run and never finished; git refuses a worktree there and cannot list worktrees',
+        ),
         repair: { kind: 'clear-registrations', milestone: '001' },
       },
       { status: 'error', message: expect.stringMatching(/^git cannot list the worktrees: .*commondir/) },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { tryGit } from '../../git/git.js';
 import { listWorktrees } from '../../git/worktree.js';
 import { interruptedRegistrations } from '../../git/worktree-interrupted.js';
+import { readTextIfAny } from '../../shared/read-text.js';
 import { DISCARDED_PREFIX } from '../../shared/discard.js';
 import { finding, type Finding } from './types.js';
 
@@ -57,8 +58,10 @@ export function interruptedWorktreeFindings(
   for (const { admin, dir } of interruptedRegistrations(commonDir, base)) {
     const milestone = path.relative(base, dir).split(path.sep)[0] ?? '';
     if (live?.has(milestone)) continue;
+    // An empty `commondir` (a kill between creating and writing it) makes `git worktree list` die.
+    const breaksList = readTextIfAny(path.join(admin, 'commondir'))?.trim() === '';
     const message = `git registration ${admin} of ${dir} was begun by a killed run and never finished; git refuses a worktree there${
-      existsSync(path.join(admin, 'commondir')) ? '' : ' and may fail to list worktrees'
+      breaksList ? ' and cannot list worktrees' : ''
     }`;
     findings.push(
       live

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { linkedGitDir } from '../../git/linked-gitdir.js';
+import { readTextIfAny } from '../../shared/read-text.js';
 import { runChecks, type CheckResult } from '../checks.js';
 import { cacheKey } from './cache-key.js';
 import { cloneTree } from './clone-tree.js';
@@ -36,7 +38,7 @@ export async function prepareWorkspace(options: PrepareOptions): Promise<CheckRe
     .digest('hex');
   mkdirSync(path.dirname(logFile), { recursive: true });
   const marker = markerFile(dir);
-  if (marker && readText(marker) === fingerprint) {
+  if (marker && readTextIfAny(marker) === fingerprint) {
     if (options.logReuse !== false)
       appendFileSync(logFile, '\n[cairn] setup: already done in this worktree\n');
     return { ok: true };
@@ -163,16 +165,8 @@ async function storeAll(options: PrepareOptions, keys: string[]): Promise<void> 
 
 /** The marker file in the worktree's admin directory, or undefined when it is not a linked worktree. */
 function markerFile(dir: string): string | undefined {
-  const pointer = /^gitdir: (.*)$/m.exec(readText(path.join(dir, '.git')) ?? '')?.[1]?.trim();
-  return pointer ? path.join(path.resolve(dir, pointer), MARKER) : undefined;
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const gitdir = linkedGitDir(dir);
+  return gitdir ? path.join(gitdir, MARKER) : undefined;
 }
 
 function sizeOf(file: string): number {
