@@ -123,7 +123,7 @@ async function runMilestone(root: string, id: string): Promise<RunFigures> {
 }
 
 /** Blocks the filesystem really gave to 8 restores made the way Cairn makes them by default. */
-async function restoredCopies(entry: string): Promise<{ du_kib: number; allocated_kib: number }> {
+async function defaultRestores(entry: string): Promise<{ du_kib: number; allocated_kib: number }> {
   const dir = tempDir('cairn-bench-copies-');
   const restore = (await cloneSupported(dir)) ? cloneTree : linkTree;
   const free = () => {
@@ -176,7 +176,7 @@ export async function runSetupCache(): Promise<BenchOutcome> {
   log(`  setup-cache: baseline, \`npm ci\` in each of ${WORKTREES} worktrees…`);
   const baselines = [await baselineRun(template)];
   const rounds: { cold: RunFigures; warm: RunFigures }[] = [];
-  let disk: { entryKib: number; copies: { du_kib: number; allocated_kib: number } } | undefined;
+  let disk: { entryKib: number; restores: { du_kib: number; allocated_kib: number } } | undefined;
   let reflink = false;
   for (let i = 1; i <= ROUNDS; i++) {
     log(`  setup-cache: round ${i}/${ROUNDS}, with the cache (cold, then a second milestone warm)…`);
@@ -187,7 +187,7 @@ export async function runSetupCache(): Promise<BenchOutcome> {
       const entries = readdirSync(cacheDir).filter((name) => !name.startsWith('.'));
       if (entries.length !== 1) throw new Error(`expected one cache entry, found ${entries.length}`);
       const entryData = path.join(cacheDir, entries[0]!, 'data');
-      disk = { entryKib: kib(entryData), copies: await restoredCopies(entryData) };
+      disk = { entryKib: kib(entryData), restores: await defaultRestores(entryData) };
       reflink = await cloneSupported(cacheDir);
     }
     removeTemp(repo);
@@ -208,7 +208,7 @@ export async function runSetupCache(): Promise<BenchOutcome> {
   const readyRatio = median(coldRatios);
   const baselineTotal = median(baselines.map((b) => b.ready_ms_total));
   const middle = rounds[coldRatios.indexOf(readyRatio)] ?? rounds[0]!;
-  const diskCached = disk!.entryKib + disk!.copies.allocated_kib;
+  const diskCached = disk!.entryKib + disk!.restores.allocated_kib;
   const diskRatio = round(diskCached / (WORKTREES * fullKib), 3);
   return {
     figures: {
@@ -225,8 +225,8 @@ export async function runSetupCache(): Promise<BenchOutcome> {
       copied_warm_run: copiedWarm,
       disk_kib: {
         cache_entry: disk!.entryKib,
-        eight_restores_du: disk!.copies.du_kib,
-        eight_restores_allocated: disk!.copies.allocated_kib,
+        eight_restores_du: disk!.restores.du_kib,
+        eight_restores_allocated: disk!.restores.allocated_kib,
         cache_plus_copies: diskCached,
       },
       reflink_supported: reflink,

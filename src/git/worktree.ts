@@ -118,15 +118,21 @@ function adminDirOf(dir: string): string | undefined {
   return admin && path.basename(path.dirname(admin)) === 'worktrees' ? admin : undefined;
 }
 
+/**
+ * Deletes a registration and its checkout. Registration first: a run killed in between leaves
+ * a plain directory, never a registered worktree without its checkout.
+ */
+async function dropRegistration(admin: string, dir: string): Promise<void> {
+  await rm(admin, { recursive: true, force: true });
+  await discardDir(dir);
+}
+
 async function removeUnlocked(repo: string, dir: string): Promise<void> {
   // What `git worktree remove --force` does, without a git process: delete the checkout and
   // its admin directory. Only for worktrees Cairn made (never locked); otherwise ask git.
   const admin = adminDirOf(dir);
   if (admin && !existsSync(path.join(admin, 'locked'))) {
-    // Registration first: a run killed in between leaves a plain directory, never a
-    // registered worktree without its checkout.
-    await rm(admin, { recursive: true, force: true });
-    await discardDir(dir);
+    await dropRegistration(admin, dir);
     return;
   }
   const result = await tryGit(repo, ['worktree', 'remove', '--force', '--force', dir]);
@@ -149,11 +155,7 @@ export function clearInterruptedRegistrations(
   return registry(async () => {
     await clearStagedRegistrations(commonDir);
     const found = interruptedRegistrations(commonDir, under);
-    for (const { admin, dir } of found) {
-      // Registration first, as removal does.
-      await rm(admin, { recursive: true, force: true });
-      await discardDir(dir);
-    }
+    for (const { admin, dir } of found) await dropRegistration(admin, dir);
     return found;
   });
 }
