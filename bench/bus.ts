@@ -8,7 +8,17 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openCoordination } from '../src/bus/coordination.js';
-import { BENCH_DIR, goal, log, median, round, runIfMain, tempDir, type BenchOutcome } from './lib.js';
+import {
+  BENCH_DIR,
+  goal,
+  log,
+  median,
+  quantile,
+  round,
+  runIfMain,
+  tempDir,
+  type BenchOutcome,
+} from './lib.js';
 
 const require = createRequire(import.meta.url);
 const MESSAGES = Number(process.env.BENCH_BUS_MESSAGES ?? 50_000);
@@ -115,9 +125,6 @@ function child(file: string, index: number, startAt: number, gapMs: number): Pro
   });
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
 /**
  * Four processes, each sending to the next and acking what it gets; one transaction per send
  * and per receive. `gapMs` 0 floods (throughput); otherwise sends are paced (latency).
@@ -137,8 +144,8 @@ async function multiProcess(dir: string, gapMs: number) {
     messages: total,
     wall_ms: round(wall, 1),
     messages_per_sec: rate(total, wall),
-    latency_p50_ms: round(percentile(latencies, 50), 2),
-    latency_p99_ms: round(percentile(latencies, 99), 2),
+    latency_p50_ms: round(quantile(latencies, 0.5), 2),
+    latency_p99_ms: round(quantile(latencies, 0.99), 2),
     latency_max_ms: round(latencies[latencies.length - 1] ?? NaN, 2),
   };
 }

@@ -12,6 +12,7 @@ import {
   goal,
   log,
   median,
+  quantile,
   removeTemp,
   round,
   timeProcess,
@@ -21,12 +22,6 @@ import {
 const CALLS = Number(process.env.BENCH_MCP_CALLS ?? 400);
 const CLI_RUNS = Number(process.env.BENCH_MCP_CLI_RUNS ?? 10);
 const WARMUP = 20;
-
-/** The q-quantile (nearest rank) of `values`. */
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
-}
 
 const stats = (samples: number[]) => ({
   p50_ms: round(median(samples), 2),

@@ -13,6 +13,7 @@ import {
   goal,
   log,
   median,
+  quantile,
   removeTemp,
   round,
   ROOT,
@@ -123,11 +124,6 @@ interface Child {
   latencies: number[];
   raw: number[];
   wrongScope: number;
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 }
 
 async function measure<T>(dir: string, script: string): Promise<T> {

@@ -10,6 +10,7 @@ import { runLoop } from '../src/engine/run-loop.js';
 import type { TaskExecutor } from '../src/engine/attempt-types.js';
 import { silentReporter } from '../src/engine/reporter.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
+import { mulberry32 } from '../src/shared/random.js';
 import type { CairnEvent } from '../src/store/events.js';
 import type { Store } from '../src/store/types.js';
 import type { TaskSpec } from '../src/spec/types.js';
@@ -30,18 +31,6 @@ export interface ChildReport {
   transactions: number;
   events: number;
   done: number;
-}
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `count` tasks; each depends on 0–3 distinct random earlier tasks. */

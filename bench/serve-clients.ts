@@ -108,8 +108,3 @@ export function connectClient(port: number, token: string, milestone: string): P
     req.end();
   });
 }
-
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}

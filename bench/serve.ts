@@ -15,7 +15,7 @@ import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { openJournalWatch } from '../src/store/watch-journal.js';
 import { resolveRepo } from '../src/git/repo.js';
 import { startDashboard } from '../src/ui/web/serve-dashboard.js';
-import { connectClient, percentile, processUsage, startServer } from './serve-clients.js';
+import { connectClient, processUsage, startServer } from './serve-clients.js';
 import {
   CLI,
   ROOT,
@@ -23,6 +23,7 @@ import {
   goal,
   log,
   median,
+  quantile,
   round,
   taskIds,
   tempDir,
@@ -217,7 +218,7 @@ export async function runServe(): Promise<BenchOutcome> {
     const css = path.join(ASSETS, 'app.css');
     const jsKb = round(statSync(js).size / 1024, 1);
     const jsGzipKb = round(gzipSync(readFileSync(js), { level: 9 }).length / 1024, 1);
-    const p = (values: number[], q: number) => round(percentile(values, q), 1);
+    const p = (values: number[], q: number) => round(quantile(values, q / 100), 1);
     const loadDash = round(median(load.samples.dashboard), 1);
     const loadStatic = round(median(load.samples.static), 1);
     const cpuRatio = round(many.server_cpu_s / Math.max(0.01, one.server_cpu_s), 2);
@@ -246,7 +247,7 @@ export async function runServe(): Promise<BenchOutcome> {
       ratio: {
         'first_load/static': round(loadDash / loadStatic, 2),
         'cpu_50_clients/cpu_1_client': cpuRatio,
-        'screen_p50/sse_p50': round(percentile(lat.screen, 50) / percentile(lat.wire, 50), 2),
+        'screen_p50/sse_p50': round(quantile(lat.screen, 0.5) / quantile(lat.wire, 0.5), 2),
       },
       goals: {
         screen_latency_p95_ms: goal(p(lat.screen, 95), '<=', 500, 'ms'),
