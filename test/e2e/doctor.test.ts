@@ -27,28 +27,16 @@ import {
   waitFor,
   type Scenario,
 } from './scenarios.js';
+import { killGroups } from '../../src/shared/test-process-groups.js';
+import { isRunning } from '../../src/engine/doctor/processes.js';
 
 /** Agent process groups this file caused; any still alive at the end are killed by id. */
 const agentPids: number[] = [];
 
 afterAll(() => {
-  for (const pid of agentPids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  killGroups(agentPids);
   cleanupTemp();
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Four independent tasks. a and b write their file; c and d fail until `$SCRATCH/fixed` exists,
@@ -257,7 +245,7 @@ describe('cairn doctor: a run killed with SIGKILL', () => {
     ]);
     expect(problems(found, 'database')).toEqual([]);
     expect(existsSync(lock)).toBe(true);
-    for (const pid of agentPids.slice(-2)) expect(isAlive(pid)).toBe(true);
+    for (const pid of agentPids.slice(-2)) expect(isRunning(pid)).toBe(true);
 
     const text = await cairn(root, ['doctor']);
     expect(text.code).toBe(1);
@@ -273,7 +261,7 @@ describe('cairn doctor: a run killed with SIGKILL', () => {
     expect(messages).toContain(`deleted the unfinished registration ${unfinished}`);
     expect(existsSync(lock)).toBe(false);
     expect(existsSync(unfinished)).toBe(false);
-    for (const pid of agentPids.slice(-2)) expect(isAlive(pid)).toBe(false);
+    for (const pid of agentPids.slice(-2)) expect(isRunning(pid)).toBe(false);
     expect(repaired.findings.filter((f) => f.status === 'error')).toEqual([]);
 
     const clean = await doctor(root, [], 0);
@@ -310,7 +298,7 @@ describe('cairn doctor: a run killed with SIGKILL', () => {
     expect(messages).toMatch(/stopped 2 agent\(s\)/);
     expect(messages).toMatch(/moved the old database aside: .*state\.db\.damaged-\d{8}T\d{6}Z/);
     expect(messages).toMatch(/rebuilt milestone 001 .* 2 of 4 task\(s\) done \(a, b\)/);
-    for (const pid of agentPids.slice(-2)) expect(isAlive(pid)).toBe(false);
+    for (const pid of agentPids.slice(-2)) expect(isRunning(pid)).toBe(false);
 
     await expectRebuiltAndResumable(scenario);
   });

@@ -15,18 +15,12 @@ import {
   treeFiles,
   waitFor,
 } from './scenarios.js';
+import { killGroups } from '../../src/shared/test-process-groups.js';
 
 const agentPids: number[] = [];
 
 afterAll(() => {
-  // Agents that outlived a failed assertion are killed by their own process-group id.
-  for (const pid of agentPids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  killGroups(agentPids);
   cleanupTemp();
 });
 

@@ -12,30 +12,16 @@ import {
   taskOf,
   waitFor,
 } from './scenarios.js';
+import { killGroups } from '../../src/shared/test-process-groups.js';
+import { isRunning } from '../../src/engine/doctor/processes.js';
 
 /** Pids of agents this file started indirectly; any still alive at the end are killed by id. */
 const agentPids: number[] = [];
 
 afterAll(() => {
-  for (const pid of agentPids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  killGroups(agentPids);
   cleanupTemp();
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/\) Z /.test(stat);
-  } catch {
-    return false;
-  }
-}
 
 /**
  * `hold` records its pid, then waits (at most 20 s) for `$SCRATCH/go-<attempt>`; the other tasks
@@ -88,7 +74,7 @@ describe('cairn run: one live run per milestone', () => {
     expect(taskOf(status, 'hold').merge_commit).toBeNull();
     expect(taskOf(status, 'free').state).toBe('done');
     // The agent was stopped with its run.
-    await waitFor('the agent to stop', () => !isAlive(agentPids[0]!), 5_000);
+    await waitFor('the agent to stop', () => !isRunning(agentPids[0]!), 5_000);
     expect(processesMatching(scenario.agent)).toEqual([]);
   });
 
@@ -122,7 +108,7 @@ describe('cairn run: a run that died without cleaning up', () => {
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
     // Agents run in their own process group, so the agent outlives its run.
-    expect(isAlive(stray)).toBe(true);
+    expect(isRunning(stray)).toBe(true);
 
     writeFileSync(path.join(scratch, 'go-2'), '');
     const result = await runExpecting(root, ['run', '001'], 0);
@@ -133,6 +119,6 @@ describe('cairn run: a run that died without cleaning up', () => {
         .sort(),
     ).toEqual(['after', 'free', 'hold']);
     // DESIGN "State": stray agent process groups from the dead run are killed first.
-    expect(isAlive(stray)).toBe(false);
+    expect(isRunning(stray)).toBe(false);
   });
 });

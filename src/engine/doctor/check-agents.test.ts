@@ -6,17 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkAgents, findAgentSessions, looksLikeCairn } from './check-agents.js';
 import { isRunning, readProcessTable } from './processes.js';
 import { stopAgents } from './repair-processes.js';
+import { killGroups } from '../../shared/test-process-groups.js';
 
 const stateDir = mkdtempSync(path.join(tmpdir(), 'cairn-agents-'));
 const started: number[] = [];
 afterAll(() => {
-  for (const pid of started) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
+  killGroups(started);
   rmSync(stateDir, { recursive: true, force: true });
 });
 
