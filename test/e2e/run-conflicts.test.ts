@@ -13,6 +13,26 @@ import {
   worktreePaths,
 } from './scenarios.js';
 
+/**
+ * `first` sets mode B; `second` commits mode B itself, leaves mode C uncommitted and waits for
+ * `first`'s merge on `branch`, so its branch conflicts with the milestone head until rebased.
+ */
+function rebaseAgent(branch: string): string {
+  return `
+case "$1" in
+  first) sed -i "s/^mode = .*/mode = B/" setting.txt ;;
+  second)
+    sed -i "s/^mode = .*/mode = B/" setting.txt
+    git -c user.name=Agent -c user.email=agent@cairn.invalid commit -q -am "mode B"
+    sed -i "s/^mode = .*/mode = C/" setting.txt
+    i=0
+    until git log --format=%B "${branch}" | grep -qx "Task: first"; do
+      i=$((i+1)); [ $i -lt 200 ] || { echo "first was never merged"; exit 1; }
+      sleep 0.1
+    done ;;
+esac`;
+}
+
 afterAll(cleanupTemp);
 
 const shared = 'header\nvalue = 0\nfooter\n';
@@ -130,19 +150,7 @@ describe('cairn run: a merge conflict that a rebase resolves', () => {
       title: 'Rebase rescue',
       tasks: [{ id: 'first' }, { id: 'second', acceptance: ['grep -qx "mode = C" setting.txt'] }],
     },
-    agentBody: `
-case "$1" in
-  first) sed -i "s/^mode = .*/mode = B/" setting.txt ;;
-  second)
-    sed -i "s/^mode = .*/mode = B/" setting.txt
-    git -c user.name=Agent -c user.email=agent@cairn.invalid commit -q -am "mode B"
-    sed -i "s/^mode = .*/mode = C/" setting.txt
-    i=0
-    until git log --format=%B "milestone/001-rebase-rescue" | grep -qx "Task: first"; do
-      i=$((i+1)); [ $i -lt 200 ] || { echo "first was never merged"; exit 1; }
-      sleep 0.1
-    done ;;
-esac`,
+    agentBody: rebaseAgent('milestone/001-rebase-rescue'),
   });
   const { root } = scenario;
   const branch = 'milestone/001-rebase-rescue';
@@ -178,19 +186,7 @@ describe('cairn run: acceptance after a rebase sees the same environment as befo
         { id: 'second', acceptance: ['test "$CAIRN_TASK" = second && test "$CAIRN_MILESTONE" = 001'] },
       ],
     },
-    agentBody: `
-case "$1" in
-  first) sed -i "s/^mode = .*/mode = B/" setting.txt ;;
-  second)
-    sed -i "s/^mode = .*/mode = B/" setting.txt
-    git -c user.name=Agent -c user.email=agent@cairn.invalid commit -q -am "mode B"
-    sed -i "s/^mode = .*/mode = C/" setting.txt
-    i=0
-    until git log --format=%B "milestone/001-rebase-env" | grep -qx "Task: first"; do
-      i=$((i+1)); [ $i -lt 200 ] || { echo "first was never merged"; exit 1; }
-      sleep 0.1
-    done ;;
-esac`,
+    agentBody: rebaseAgent('milestone/001-rebase-env'),
   });
 
   it('passes the re-check that passed before the rebase', async () => {
