@@ -1,51 +1,12 @@
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { SCHEMA_VERSION } from './schema.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inspectDbFile, isCorruptionError, probeDatabase } from './db-file.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { journaledStateFile, overwriteMiddle, removeTempStateFiles } from './test-state-file.js';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterEach(removeTempStateFiles);
 
-/** A closed state database with some journal in it. */
-function database(events = 200): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cairn-dbfile-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'state.db');
-  const store = openSqliteStore(file);
-  const tasks = Array.from({ length: 20 }, (_, i) => ({ id: `t${i}`, title: `Task ${i}`, agent: 'x' }));
-  for (let i = 0; i < events; i++) {
-    store.append({
-      type: 'milestone.planned',
-      milestone: '001',
-      title: 'M',
-      branch: 'b',
-      base: 'main',
-      specFile: 'f',
-      tasks,
-    });
-  }
-  store.close();
-  return file;
-}
-
-function overwriteMiddle(file: string): void {
-  const size = statSync(file).size;
-  const fd = openSync(file, 'r+');
-  writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, Math.floor(size / 2) - 2048);
-  closeSync(fd);
-}
+const database = (events = 200) => journaledStateFile('cairn-dbfile-', { events });
 
 describe('inspectDbFile', () => {
   it('tells missing, empty and present files apart', () => {

@@ -1,43 +1,13 @@
-import {
-  closeSync,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { guardStore, openCheckedStore, StateDamagedError } from './open-checked.js';
-import { openSqliteStore } from './sqlite-store.js';
 import type { Store } from './types.js';
+import { journaledStateFile, overwriteMiddle, removeTempStateFiles } from './test-state-file.js';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterEach(removeTempStateFiles);
 
-function database(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cairn-checked-'));
-  dirs.push(dir);
-  const file = path.join(dir, 'state.db');
-  const store = openSqliteStore(file);
-  const tasks = Array.from({ length: 30 }, (_, i) => ({ id: `t${i}`, title: `Task ${i}`, agent: 'x' }));
-  for (let i = 0; i < 100; i++) {
-    store.append({
-      type: 'milestone.planned',
-      milestone: '001',
-      title: 'M',
-      branch: 'b',
-      base: 'main',
-      specFile: 'f',
-      tasks,
-    });
-  }
-  store.close();
-  return file;
-}
+const database = () => journaledStateFile('cairn-checked-', { tasks: 30 });
 
 function damageOf(open: () => Store): StateDamagedError {
   try {
@@ -72,10 +42,7 @@ describe('openCheckedStore', () => {
 
   it('refuses random bytes in the middle (quick_check), and a file that is not a database', () => {
     const file = database();
-    const size = statSync(file).size;
-    const fd = openSync(file, 'r+');
-    writeSync(fd, Buffer.alloc(4096, 0x5a), 0, 4096, Math.floor(size / 2) - 2048);
-    closeSync(fd);
+    overwriteMiddle(file, 0x5a);
     expect(damageOf(() => openCheckedStore(file)).reason).toMatch(/quick_check failed/);
     writeFileSync(file, Buffer.alloc(8192, 1));
     expect(damageOf(() => openCheckedStore(file)).reason).toMatch(/not a SQLite database/);

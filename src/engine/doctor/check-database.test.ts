@@ -3,31 +3,16 @@ import { SCHEMA_VERSION } from '../../store/schema.js';
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../store/sqlite-store.js';
 import { checkDatabase } from './check-database.js';
 import type { MilestoneInGit } from './milestones.js';
-import { removeTempStateFiles, tempStateFile } from '../../store/test-state-file.js';
+import { journaledStateFile, removeTempStateFiles, tempStateFile } from '../../store/test-state-file.js';
 
 const require = createRequire(import.meta.url);
 afterEach(removeTempStateFiles);
 
 const stateFile = () => tempStateFile('cairn-dbcheck-');
 
-function healthy(): string {
-  const file = stateFile();
-  const store = openSqliteStore(file);
-  store.append({
-    type: 'milestone.planned',
-    milestone: '001',
-    title: 'M',
-    branch: 'b',
-    base: 'main',
-    specFile: 'f',
-    tasks: [],
-  });
-  store.close();
-  return file;
-}
+const healthy = () => journaledStateFile('cairn-dbcheck-', { events: 1, tasks: 0 });
 
 const ran: MilestoneInGit = {
   id: '001',
