@@ -72,25 +72,27 @@ export function verifyPipeline(repo: string, count: number): void {
   if (problems.length > 0) throw new Error(`pipeline result in ${repo} is wrong: ${problems.join('; ')}`);
 }
 
+/**
+ * One timed run on a fresh repository, kept until the benchmark ends (cleanupTemps). Deleting
+ * it at once would slow the next sample down: ext4 without a journal (this machine's disk)
+ * passes over every inode freed in the last one to six minutes each time it allocates one, so
+ * a sample taken after deleting thousands of files pays for that deletion in its own creates.
+ */
 async function measure(variant: Variant, count: number, env?: NodeJS.ProcessEnv): Promise<Timed> {
   const repo = createBenchRepo(count, `cairn-bench-pipeline-${variant}-`);
-  try {
-    const [file, args] = command(variant, repo, count);
-    const timed = await timeProcess(file, args, {
-      cwd: repo,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-      cpu: true,
-    });
-    if (timed.code !== 0) {
-      throw new Error(
-        `${variant} exited ${timed.code ?? timed.signal}:\n${timed.stderr.slice(-2000)}\n${timed.stdout.slice(-1000)}`,
-      );
-    }
-    verifyPipeline(repo, count);
-    return timed;
-  } finally {
-    removeTemp(repo);
+  const [file, args] = command(variant, repo, count);
+  const timed = await timeProcess(file, args, {
+    cwd: repo,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    cpu: true,
+  });
+  if (timed.code !== 0) {
+    throw new Error(
+      `${variant} exited ${timed.code ?? timed.signal}:\n${timed.stderr.slice(-2000)}\n${timed.stdout.slice(-1000)}`,
+    );
   }
+  verifyPipeline(repo, count);
+  return timed;
 }
 
 interface GitCall {
@@ -284,7 +286,7 @@ export async function runPipeline(): Promise<BenchOutcome> {
       'cairn_c2/bash': goal(round(median(paired.c2), 3), '<=', 0.8),
     },
     notes: [
-      `the ratios are the median over ${rounds} round(s) of each Cairn sample against the mean of the bash samples taken just before and just after it (the machine's speed drifts between minutes); 'median cairn / median bash' is the plain ratio of medians; every run on a fresh repository, timed from spawn to exit, result verified (${TASKS} first-parent merges with Task: trailers, ${TASKS} files, no worktree left)`,
+      `the ratios are the median over ${rounds} round(s) of each Cairn sample against the mean of the bash samples taken just before and just after it (the machine's speed drifts between minutes); 'median cairn / median bash' is the plain ratio of medians; every run on a fresh repository (all deleted only when the benchmark ends: deleting files between samples slows the next sample's file creation on this disk), timed from spawn to exit, result verified (${TASKS} first-parent merges with Task: trailers, ${TASKS} files, no worktree left)`,
       "each sample waits for the machine to be quiet and is taken again (up to twice, within 3 minutes of waiting per benchmark, BENCH_PATIENCE_MS) when other work took more than 0.25 cores during it (other_work_cores_during_samples: /proc/stat busy time minus the sample's own CPU time)",
       '*_cpu_s: user+system CPU seconds of the whole process tree (GNU time), less sensitive than wall time to other load on the machine; the goals are on wall time',
       'the baseline writes the file with a shell builtin; Cairn spawns the agent (/bin/sh -c echo) per task',
