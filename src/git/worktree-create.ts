@@ -1,5 +1,16 @@
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { mkdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Mutex } from '../shared/mutex.js';
 import { pidAlive } from '../shared/pid-alive.js';
@@ -33,7 +44,7 @@ export async function tryCreateBranchWorktree(
       existing ? ['checkout', '-q', branch] : ['checkout', '-q', '-b', branch, start],
     );
     if (checkout.code !== 0) throw new Error(checkout.stderr);
-    await unlink(path.join(admin, 'locked'));
+    unlinkSync(path.join(admin, 'locked'));
     return true;
   } catch {
     await registry(() => unregister(admin, dir));
@@ -60,20 +71,20 @@ async function register(
   if (registeredAt(common, target)) return undefined;
   // Written whole aside, then renamed into place: a process killed at any point leaves either
   // no registration or a complete one (a half-written `commondir` makes `git worktree list` die).
-  const draft = await stageRegistration(common, name, {
+  const draft = stageRegistration(common, name, {
     // `locked` as git does, so that a concurrent `git worktree prune` keeps the entry.
     locked: 'initializing\n',
     gitdir: `${target}/.git\n`,
     commondir: '../..\n',
     HEAD: `${start}\n`,
   });
-  const admin = draft && (await publishRegistration(draft, path.join(common, 'worktrees'), name));
+  const admin = draft && publishRegistration(draft, path.join(common, 'worktrees'), name);
   if (!admin) return undefined;
   let madeDir = false;
   try {
-    await mkdir(dir);
+    mkdirSync(dir);
     madeDir = true;
-    await writeFile(path.join(dir, '.git'), `gitdir: ${admin}\n`);
+    writeFileSync(path.join(dir, '.git'), `gitdir: ${admin}\n`);
     return admin;
   } catch {
     await unregister(admin, madeDir ? dir : undefined);
@@ -102,36 +113,32 @@ function gitEnvSet(): boolean {
 
 let drafts = 0;
 
-/** Writes the files of a registration into a fresh folder under the staging folder; its path, or undefined. */
-async function stageRegistration(
-  common: string,
-  name: string,
-  files: Record<string, string>,
-): Promise<string | undefined> {
+/**
+ * Writes the files of a registration into a fresh folder under the staging folder; its path, or
+ * undefined. Synchronous, like the rest of a registration: a handful of tiny files, each a
+ * round trip through the thread pool otherwise, and together as long as the checkout itself.
+ */
+function stageRegistration(common: string, name: string, files: Record<string, string>): string | undefined {
   drafts += 1;
   const draft = path.join(common, STAGING_DIR, `${name}-${String(process.pid)}-${String(drafts)}`);
   try {
-    await mkdir(draft, { recursive: true });
-    for (const [file, text] of Object.entries(files)) await writeFile(path.join(draft, file), text);
+    mkdirSync(draft, { recursive: true });
+    for (const [file, text] of Object.entries(files)) writeFileSync(path.join(draft, file), text);
     return draft;
   } catch {
-    await rm(draft, { recursive: true, force: true });
+    rmSync(draft, { recursive: true, force: true });
     return undefined;
   }
 }
 
 /** Renames a staged registration to `<name>`, else `<name>1`, `<name>2`… as git numbers them. */
-async function publishRegistration(
-  draft: string,
-  worktrees: string,
-  name: string,
-): Promise<string | undefined> {
+function publishRegistration(draft: string, worktrees: string, name: string): string | undefined {
   try {
-    await mkdir(worktrees, { recursive: true });
+    mkdirSync(worktrees, { recursive: true });
     for (let counter = 0; counter < 1000; counter += 1) {
       const admin = path.join(worktrees, counter === 0 ? name : `${name}${String(counter)}`);
       try {
-        await rename(draft, admin);
+        renameSync(draft, admin);
         return admin;
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
@@ -141,7 +148,7 @@ async function publishRegistration(
   } catch {
     // Fall through: the caller asks `git worktree add`.
   }
-  await rm(draft, { recursive: true, force: true });
+  rmSync(draft, { recursive: true, force: true });
   return undefined;
 }
 

@@ -123,7 +123,8 @@ function adminDirOf(dir: string): string | undefined {
  * a plain directory, never a registered worktree without its checkout.
  */
 async function dropRegistration(admin: string, dir: string): Promise<void> {
-  await rm(admin, { recursive: true, force: true });
+  // A few small files: at once, not through the thread pool, while the registry is held.
+  rmSync(admin, { recursive: true, force: true });
   await discardDir(dir);
 }
 
