@@ -58,7 +58,7 @@ describe('runLoop', () => {
     ]);
   });
 
-  it('starts an agent once its attempt is journaled, in the transaction of the merge whose slot it takes', async () => {
+  it('starts an agent once its attempt is journaled, with the hand-over or the merge that frees its slot', async () => {
     const tasks = [task('a'), task('b'), task('c', ['a'])];
     const inner = setup(tasks);
     const transactions: string[][] = [];
@@ -85,13 +85,60 @@ describe('runLoop', () => {
     expect(journaledAtStart).toEqual(['a#1 running', 'b#1 running', 'c#1 running']);
     expect(transactions).toEqual([
       ['task.state a', 'task.state b', 'attempt.started a'],
-      ['attempt.ended a', 'task.state a'],
-      ['task.merged a', 'task.state c', 'attempt.started b'],
+      // a goes to the merge queue and hands its slot to b in one transaction;
+      ['attempt.ended a', 'task.state a', 'attempt.started b'],
+      // b reaches the queue before a is merged; nothing is ready to take its slot;
       ['attempt.ended b', 'task.state b'],
-      ['task.merged b', 'attempt.started c'],
+      // a's merge makes c ready, and c starts with it.
+      ['task.merged a', 'task.state c', 'attempt.started c'],
+      ['task.merged b'],
       ['attempt.ended c', 'task.state c'],
       ['task.merged c'],
     ]);
+  });
+
+  it('gives a slot back when its task reaches the merge queue, never running more agents than the concurrency', async () => {
+    const tasks = [task('a'), task('b'), task('c'), task('d', ['a'])];
+    const store = setup(tasks);
+    const log: string[] = [];
+    let agents = 0;
+    let most = 0;
+    const merges: (() => void)[] = [];
+    const executor: TaskExecutor = {
+      logFile: (t, n) => `${t.id}.${n}.log`,
+      async attempt(t) {
+        agents++;
+        most = Math.max(most, agents);
+        log.push(`start ${t.id}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        agents--;
+        return { outcome: 'succeeded', head: `head-${t.id}` };
+      },
+      // Each merge waits until the test lets it through.
+      async merge(t, head) {
+        await new Promise<void>((resolve) => merges.push(resolve));
+        log.push(`merged ${t.id}`);
+        return { kind: 'merged', commit: `merge-${t.id}`, head };
+      },
+    };
+    const done = runLoop(testLoopOptions(store, tasks, executor, { concurrency: 1 }));
+    const until = async (what: () => boolean) => {
+      while (!what()) await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    // a waits in the merge queue while b and then c run, one agent at a time.
+    await until(() => log.includes('start c') && merges.length === 1);
+    expect(log).toEqual(['start a', 'start b', 'start c']);
+    // d depends on a: it starts only once a is merged.
+    merges.shift()!();
+    await until(() => log.includes('start d'));
+    expect(log.indexOf('merged a')).toBeLessThan(log.indexOf('start d'));
+    while (
+      (await Promise.race([done.then(() => true), new Promise((r) => setTimeout(() => r(false), 5))])) ===
+      false
+    )
+      merges.shift()?.();
+    expect(Object.fromEntries((await done).states)).toEqual({ a: 'done', b: 'done', c: 'done', d: 'done' });
+    expect(most).toBe(1);
   });
 
   it('retries a failed attempt, then fails the task and blocks its dependents only', async () => {

@@ -1,69 +1,31 @@
 import type { TaskSpec } from '../spec/types.js';
 import type { CairnEvent, TaskState } from '../store/events.js';
 import { StateWriteError } from '../store/open-checked.js';
-import type { Store } from '../store/types.js';
 import type { TaskExecutor } from './attempt-types.js';
 import { runAttempts } from './attempt-sequence.js';
-import type { BackoffPolicy } from './backoff.js';
-import { DEFAULT_BREAKER, type Breaker, type BreakerPolicy } from './circuit-breaker.js';
-import { systemClock, type Clock } from '../shared/clock.js';
+import { DEFAULT_BREAKER, type Breaker } from './circuit-breaker.js';
+import { systemClock } from '../shared/clock.js';
 import { concurrencyAt } from './degradation.js';
-import type { SystemSample } from './health.js';
 import { createRunHealth } from './run-health.js';
-import type { ResumePoint } from './reconcile.js';
-import type { RunReporter } from './reporter.js';
 import { createSchedule } from './schedule.js';
 import { remainingCriticality } from './priority.js';
 import { watchBlocker } from './blocker-watch.js';
 import { describeMove } from './rebalance.js';
 import { createRebalancer } from './rebalancer.js';
-import { startConcurrencyTuner, type TuneSettings } from './concurrency-tuner.js';
+import { startConcurrencyTuner } from './concurrency-tuner.js';
 import { createOverlapGuard } from './overlap-guard.js';
 import { createMergeQueue } from './merge-queue.js';
 import { createStartGate } from './start-gate.js';
 import { createJournalBatch } from './journal-batch.js';
 import { attemptEnded } from './attempt-ended.js';
+import type { LoopOptions, LoopResult } from './loop-options.js';
 
-export interface LoopOptions {
-  milestone: string;
-  run: string;
-  tasks: TaskSpec[];
-  store: Store;
-  executor: TaskExecutor;
-  concurrency: number;
-  /** The task's profile, then its fallbacks in order. */
-  agentsOf: (task: TaskSpec) => string[];
-  /** A profile's `max_concurrency`: attempts it may run at once; undefined for no limit of its own. */
-  limitOf?: (agent: string) => number | undefined;
-  retriesOf: (task: TaskSpec, agent: string) => number;
-  backoffOf: (task: TaskSpec, agent: string) => BackoffPolicy;
-  breaker?: BreakerPolicy;
-  clock?: Clock;
-  random?: () => number;
-  /** Samples the machine for health and resource pressure; without it, only failures degrade the run. */
-  sampleSystem?: () => SystemSample;
-  signal: AbortSignal;
-  reporter: RunReporter;
-  /** Where interrupted tasks pick up: the merge queue, the checks, or the agent with its work kept. */
-  resume?: Map<string, ResumePoint>;
-  /** Pairs of tasks whose `files` overlap: never running at the same time (conflict-aware scheduling). */
-  keptApart?: [string, string][];
-  /** Adjust the concurrency between bounds from CPU, memory and throughput (cairn run --auto-tune). */
-  autoTune?: TuneSettings;
-  /** The reason of a BLOCKER_ALERT raised for the task since `since` (epoch ms), if any. */
-  blockerOf?: (task: string, since: number) => string | undefined;
-  /** How often a running task's blockers are looked for (default blocker-watch.ts). */
-  blockerPollMs?: number;
-}
-
-export interface LoopResult {
-  states: Map<string, TaskState>;
-  interrupted: boolean;
-}
+export type { LoopOptions, LoopResult } from './loop-options.js';
 
 /**
- * Drives a milestone's DAG: starts ready tasks up to the concurrency, retries failed
- * attempts, feeds checked heads to a one-at-a-time merge queue, and journals every change.
+ * Drives a milestone's DAG: starts ready tasks up to the concurrency (agents at work at once:
+ * a task hands its slot on when it reaches the merge queue), retries failed attempts, feeds
+ * checked heads to a one-at-a-time merge queue, and journals every change.
  */
 export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const { milestone, store, executor, reporter, signal } = options;
@@ -165,14 +127,22 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   };
 
   const enqueueMerge = createMergeQueue(clock, (task, head) => executor.merge(task, head));
+  // Tasks in the merge queue: their agents are done, so their slots go to the next tasks while
+  // the queue merges (a task stays in `running`, and so apart from tasks it overlaps, until then).
+  const merging = new Set<string>();
 
   const mergeAndFinish = async (task: TaskSpec, head: string, carried: CairnEvent[] = []) => {
-    journal(
-      [...carried, { type: 'task.state', milestone, task: task.id, state: 'merging' }],
-      task.id,
-      'merging',
-    );
-    const { merged, timing } = await enqueueMerge(task, head);
+    // The tasks that take the slot start in the transaction that hands this one to the queue.
+    batch(() => {
+      journal(
+        [...carried, { type: 'task.state', milestone, task: task.id, state: 'merging' }],
+        task.id,
+        'merging',
+      );
+      merging.add(task.id);
+      startMore();
+    });
+    const { merged, timing } = await enqueueMerge(task, head).finally(() => merging.delete(task.id));
     if (merged.kind === 'merged') {
       // The merge, the tasks it releases and the starts that take its slot are one transaction:
       // fewer commits on the hot path.
@@ -206,7 +176,11 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
 
   const work = async (task: TaskSpec, first = 0) => {
     const resume = options.resume?.get(task.id);
-    if (resume?.kind === 'merge') return mergeAndFinish(task, resume.head);
+    if (resume?.kind === 'merge') {
+      // Not inside the startReady that started this task: merging hands its slot on at once.
+      await Promise.resolve();
+      return mergeAndFinish(task, resume.head);
+    }
     const agents = chains.get(task.id) ?? [];
     const carried: CairnEvent[] = [];
     const since = Date.now();
@@ -320,7 +294,8 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const start = () => batch(startReady);
   const startReady = () => {
     health.checkSystem();
-    const free = concurrencyAt(health.level(), tuner?.limit() ?? options.concurrency) - running.size;
+    const busy = running.size - merging.size;
+    const free = concurrencyAt(health.level(), tuner?.limit() ?? options.concurrency) - busy;
     if (free <= 0 || signal.aborted) return;
     gate.newRound();
     for (const id of schedule.take(free, gate.canStart)) {
@@ -359,13 +334,16 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   // transaction. A fault in starting them is the run's, not the merged task's: it is raised below,
   // as is a journal that cannot record a task's failure.
   let runFault: { error: unknown } | undefined;
-  const release = (id: string) => {
-    if (running.delete(id)) tuner?.finished();
+  const startMore = () => {
     try {
       start();
     } catch (error) {
       runFault ??= { error };
     }
+  };
+  const release = (id: string) => {
+    if (running.delete(id)) tuner?.finished();
+    startMore();
   };
 
   // Tasks still failed or blocked from an earlier run wait for a person (cairn retry|skip|unblock);
