@@ -97,7 +97,7 @@ describe('runLoop', () => {
     ]);
   });
 
-  it('gives a slot back when its task reaches the merge queue, never running more agents than the concurrency', async () => {
+  it('hands a slot on when its task reaches the merge queue, as many as the concurrency, never running more agents', async () => {
     const tasks = [task('a'), task('b'), task('c'), task('d', ['a'])];
     const store = setup(tasks);
     const log: string[] = [];
@@ -112,6 +112,7 @@ describe('runLoop', () => {
         log.push(`start ${t.id}`);
         await new Promise((resolve) => setTimeout(resolve, 5));
         agents--;
+        log.push(`end ${t.id}`);
         return { outcome: 'succeeded', head: `head-${t.id}` };
       },
       // Each merge waits until the test lets it through.
@@ -125,18 +126,19 @@ describe('runLoop', () => {
     const until = async (what: () => boolean) => {
       while (!what()) await new Promise((resolve) => setTimeout(resolve, 1));
     };
-    // a waits in the merge queue while b and then c run, one agent at a time.
-    await until(() => log.includes('start c') && merges.length === 1);
-    expect(log).toEqual(['start a', 'start b', 'start c']);
-    // d depends on a: it starts only once a is merged.
+    // a waits in the merge queue while b runs; once b waits there too, one of them holds the slot.
+    await until(() => log.includes('end b'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b']);
+    expect(merges).toHaveLength(1);
+    // a's merge frees the slot; d (which depends on a) and c start one after the other.
     merges.shift()!();
-    await until(() => log.includes('start d'));
-    expect(log.indexOf('merged a')).toBeLessThan(log.indexOf('start d'));
     while (
       (await Promise.race([done.then(() => true), new Promise((r) => setTimeout(() => r(false), 5))])) ===
       false
     )
       merges.shift()?.();
+    expect(log.indexOf('merged a')).toBeLessThan(Math.min(log.indexOf('start c'), log.indexOf('start d')));
     expect(Object.fromEntries((await done).states)).toEqual({ a: 'done', b: 'done', c: 'done', d: 'done' });
     expect(most).toBe(1);
   });

@@ -129,6 +129,8 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const enqueueMerge = createMergeQueue(clock, (task, head) => executor.merge(task, head));
   // Tasks in the merge queue: their agents are done, so their slots go to the next tasks while
   // the queue merges (a task stays in `running`, and so apart from tasks it overlaps, until then).
+  // As many as the concurrency hand theirs on: beyond that, agents faster than the queue wait
+  // for it rather than pile up worktrees in front of it.
   const merging = new Set<string>();
 
   const mergeAndFinish = async (task: TaskSpec, head: string, carried: CairnEvent[] = []) => {
@@ -294,8 +296,8 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const start = () => batch(startReady);
   const startReady = () => {
     health.checkSystem();
-    const busy = running.size - merging.size;
-    const free = concurrencyAt(health.level(), tuner?.limit() ?? options.concurrency) - busy;
+    const limit = concurrencyAt(health.level(), tuner?.limit() ?? options.concurrency);
+    const free = limit - (running.size - Math.min(merging.size, limit));
     if (free <= 0 || signal.aborted) return;
     gate.newRound();
     for (const id of schedule.take(free, gate.canStart)) {
