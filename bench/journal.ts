@@ -17,7 +17,6 @@ import {
   machine,
   median,
   otherLoad,
-  removeTemp,
   round,
   timeProcess,
   toResult,
@@ -28,7 +27,7 @@ import {
 import { verifyPipeline } from './pipeline.js';
 
 const TASKS = Number(process.env.BENCH_JOURNAL_TASKS ?? 100);
-const PAIRS = Number(process.env.BENCH_JOURNAL_PAIRS ?? 3);
+const PAIRS = Number(process.env.BENCH_JOURNAL_PAIRS ?? 5);
 const GOAL = 1.05;
 
 type Variant = 'shipped' | 'off';
@@ -40,28 +39,25 @@ export const DURABILITY_EXPLANATION = [
   'What holds after a power cut: on restart Cairn reconciles the journal with git before anything runs (src/engine/reconcile.ts). Every merge on the milestone branch carries `Milestone:`/`Task:` trailers; mergedTasksOnBranch reads them from the first-parent line, so a task whose `task.merged` entry was lost while its merge survived is marked done from git, never merged twice; a task the journal calls done whose merge did not survive (the ref rolled back) goes back to the queue and is done again. Git is the source of truth for merges, so the guarantee is: no merge is ever duplicated or counted without being on the branch; what can be lost to a power cut (without core.fsync=committed) is the most recent merges themselves, which are then redone.',
 ].join(' ');
 
+/** One timed run, its repository kept until the benchmark ends (see measure in pipeline.ts). */
 async function measure(variant: Variant): Promise<Timed & { otherBefore: number }> {
   const repo = createBenchRepo(TASKS, `cairn-bench-journal-${variant}-`);
-  try {
-    const otherBefore = await otherLoad(300);
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env.CAIRN_JOURNAL_SYNC;
-    if (variant === 'off') env.CAIRN_JOURNAL_SYNC = 'off';
-    const timed = await timeProcess(process.execPath, [CLI, 'run', '001', '--concurrency', '1'], {
-      cwd: repo,
-      env,
-      cpu: true,
-    });
-    if (timed.code !== 0) {
-      throw new Error(
-        `cairn run (${variant}) exited ${timed.code ?? timed.signal}:\n${timed.stderr.slice(-2000)}`,
-      );
-    }
-    verifyPipeline(repo, TASKS);
-    return { ...timed, otherBefore };
-  } finally {
-    removeTemp(repo);
+  const otherBefore = await otherLoad(300);
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.CAIRN_JOURNAL_SYNC;
+  if (variant === 'off') env.CAIRN_JOURNAL_SYNC = 'off';
+  const timed = await timeProcess(process.execPath, [CLI, 'run', '001', '--concurrency', '1'], {
+    cwd: repo,
+    env,
+    cpu: true,
+  });
+  if (timed.code !== 0) {
+    throw new Error(
+      `cairn run (${variant}) exited ${timed.code ?? timed.signal}:\n${timed.stderr.slice(-2000)}`,
+    );
   }
+  verifyPipeline(repo, TASKS);
+  return { ...timed, otherBefore };
 }
 
 export async function runJournal(): Promise<BenchOutcome> {
@@ -109,7 +105,7 @@ export async function runJournal(): Promise<BenchOutcome> {
     ratio: { 'shipped/off': ratio },
     goals: { 'shipped/off': goal(ratio, '<=', GOAL) },
     notes: [
-      `median of ${PAIRS} runs each, shipped and off alternating (order flipped every pair), each on a fresh repository (createBenchRepo: profile "bench" = /bin/sh -c 'echo {task} > {task}.txt', concurrency 1, retries 0, timeout 60s), timed from spawn to exit, result verified (${TASKS} first-parent merges with Task: trailers)`,
+      `median of ${PAIRS} runs each, shipped and off alternating (order flipped every pair), each on a fresh repository deleted only when the benchmark ends (createBenchRepo: profile "bench" = /bin/sh -c 'echo {task} > {task}.txt', concurrency 1, retries 0, timeout 60s), timed from spawn to exit, result verified (${TASKS} first-parent merges with Task: trailers)`,
       'the difference between the two is a handful of fsyncs (WAL checkpoints) per run: at ~1 transaction per state change, NORMAL does not fsync on commit, so the expected cost is within noise; ratios near 1.00 ± a few % are noise on a shared 2-core machine',
       DURABILITY_EXPLANATION,
     ],
