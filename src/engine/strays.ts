@@ -1,16 +1,8 @@
-import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { signalGroup } from '../agents/host.js';
 import { isInside, readCwd, readEnviron, readProcessTable, selfAndAncestors } from './doctor/processes.js';
 import type { RunReporter } from './reporter.js';
-
-function realpath(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return path.resolve(file);
-  }
-}
+import { realPathOrResolved } from '../shared/real-path.js';
 
 /**
  * Process groups of agents (and their checks) that earlier runs of this milestone left
@@ -21,7 +13,7 @@ function realpath(file: string): string {
 export function findStrayGroups(stateDir: string, milestone: string, run: string): Map<number, string> {
   const table = readProcessTable();
   if (!table) return new Map();
-  const home = realpath(stateDir);
+  const home = realPathOrResolved(stateDir);
   const spared = selfAndAncestors(table);
   const groups = new Map<number, string>();
   for (const info of table.list) {
@@ -29,7 +21,7 @@ export function findStrayGroups(stateDir: string, milestone: string, run: string
     const env = readEnviron(info.pid);
     const session = env?.get('CAIRN_SESSION');
     if (!session || session === run || env?.get('CAIRN_MILESTONE') !== milestone) continue;
-    if (realpath(env?.get('CAIRN_HOME') ?? '') !== home) continue;
+    if (realPathOrResolved(env?.get('CAIRN_HOME') ?? '') !== home) continue;
     groups.set(info.pgid, `${env?.get('CAIRN_TASK') ?? '?'} (run ${session})`);
   }
   return groups;
@@ -66,7 +58,7 @@ export async function waitForOrphanGit(
   milestone: string,
   timeoutMs = 3_000,
 ): Promise<void> {
-  const worktrees = realpath(path.join(stateDir, 'worktrees', milestone));
+  const worktrees = realPathOrResolved(path.join(stateDir, 'worktrees', milestone));
   const busy = () => {
     const table = readProcessTable();
     if (!table) return false;

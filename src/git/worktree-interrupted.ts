@@ -1,6 +1,7 @@
-import { readdirSync, realpathSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readTextIfAny } from '../shared/read-text.js';
 import path from 'node:path';
+import { realPathOrResolved } from '../shared/real-path.js';
 
 /** A registration under `.git/worktrees/` and the worktree directory it names. */
 export interface InterruptedRegistration {
@@ -18,7 +19,7 @@ export interface InterruptedRegistration {
  */
 export function interruptedRegistrations(commonDir: string, under: string): InterruptedRegistration[] {
   const worktrees = path.join(commonDir, 'worktrees');
-  const inside = `${resolvedPath(under)}${path.sep}`;
+  const inside = `${realPathOrResolved(under)}${path.sep}`;
   let names: string[];
   try {
     names = readdirSync(worktrees);
@@ -35,12 +36,4 @@ export function interruptedRegistrations(commonDir: string, under: string): Inte
     if (dir.startsWith(inside)) found.push({ admin, dir });
   }
   return found.sort((a, b) => a.admin.localeCompare(b.admin));
-}
-
-function resolvedPath(dir: string): string {
-  try {
-    return realpathSync(dir);
-  } catch {
-    return path.resolve(dir);
-  }
 }

@@ -1,7 +1,7 @@
-import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { readArgv, readEnviron, selfAndAncestors, type ProcessTable } from './processes.js';
 import { finding, type Finding } from './types.js';
+import { realPathOrResolved } from '../../shared/real-path.js';
 
 /** The agent processes (and their helpers) of one run, found by their CAIRN_SESSION. */
 export interface AgentSession {
@@ -13,14 +13,6 @@ export interface AgentSession {
   cairnParent: number | undefined;
 }
 
-function realpath(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return path.resolve(file);
-  }
-}
-
 /** `node …/cli/bin.js run 001`, `cairn run 001`, `tsx src/cli/bin.ts run`: a Cairn process. */
 export function looksLikeCairn(argv: string[]): boolean {
   return argv.some((arg) => path.basename(arg) === 'cairn' || /(^|\/)cli\/bin\.[cm]?[jt]s$/.test(arg));
@@ -28,7 +20,7 @@ export function looksLikeCairn(argv: string[]): boolean {
 
 /** Processes whose environment names this state dir (CAIRN_HOME) and a run (CAIRN_SESSION), by run. */
 export function findAgentSessions(table: ProcessTable, stateDir: string): AgentSession[] {
-  const home = realpath(stateDir);
+  const home = realPathOrResolved(stateDir);
   const spared = selfAndAncestors(table);
   const sessions = new Map<string, AgentSession>();
   for (const info of table.list) {
@@ -36,7 +28,7 @@ export function findAgentSessions(table: ProcessTable, stateDir: string): AgentS
     const env = readEnviron(info.pid);
     const session = env?.get('CAIRN_SESSION');
     const cairnHome = env?.get('CAIRN_HOME');
-    if (!session || !cairnHome || realpath(cairnHome) !== home) continue;
+    if (!session || !cairnHome || realPathOrResolved(cairnHome) !== home) continue;
     const entry = sessions.get(session) ?? {
       session,
       pids: [],

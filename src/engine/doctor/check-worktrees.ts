@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { tryGit } from '../../git/git.js';
 import { listWorktrees } from '../../git/worktree.js';
@@ -6,14 +6,7 @@ import { interruptedRegistrations } from '../../git/worktree-interrupted.js';
 import { readTextIfAny } from '../../shared/read-text.js';
 import { DISCARDED_PREFIX } from '../../shared/discard.js';
 import { finding, type Finding } from './types.js';
-
-function realpath(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return path.resolve(file);
-  }
-}
+import { realPathOrResolved } from '../../shared/real-path.js';
 
 /** `git worktree prune --dry-run -v`: registrations whose directory is gone, one line each. */
 export async function prunableWorktrees(root: string): Promise<string[]> {
@@ -29,7 +22,7 @@ export async function prunableWorktrees(root: string): Promise<string[]> {
 export async function unregisteredWorktreeDirs(root: string, stateDir: string): Promise<string[]> {
   const base = path.join(stateDir, 'worktrees');
   if (!existsSync(base)) return [];
-  const registered = new Set((await listWorktrees(root)).map((entry) => realpath(entry.path)));
+  const registered = new Set((await listWorktrees(root)).map((entry) => realPathOrResolved(entry.path)));
   const found: string[] = [];
   for (const milestone of readdirSync(base, { withFileTypes: true })) {
     if (!milestone.isDirectory()) continue;
@@ -37,7 +30,7 @@ export async function unregisteredWorktreeDirs(root: string, stateDir: string): 
       const dir = path.join(base, milestone.name, task.name);
       // A `.discarded-*` folder is a removal under way (or one the next run finishes).
       if (task.name.startsWith(DISCARDED_PREFIX)) continue;
-      if (task.isDirectory() && !registered.has(realpath(dir))) found.push(dir);
+      if (task.isDirectory() && !registered.has(realPathOrResolved(dir))) found.push(dir);
     }
   }
   return found;
@@ -53,7 +46,7 @@ export function interruptedWorktreeFindings(
   stateDir: string,
   live: ReadonlySet<string> | undefined,
 ): Finding[] {
-  const base = realpath(path.join(stateDir, 'worktrees'));
+  const base = realPathOrResolved(path.join(stateDir, 'worktrees'));
   const findings: Finding[] = [];
   for (const { admin, dir } of interruptedRegistrations(commonDir, base)) {
     const milestone = path.relative(base, dir).split(path.sep)[0] ?? '';
