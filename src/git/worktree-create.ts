@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { Mutex } from '../shared/mutex.js';
 import { pidAlive } from '../shared/pid-alive.js';
 import { tryGit } from './git.js';
+import { linkedGitDir } from './linked-gitdir.js';
 
 /**
  * Creates a linked worktree at `dir` on a new `branch` at commit `start` the way
@@ -210,12 +211,8 @@ async function readPlainCommonDir(repo: string): Promise<string | undefined> {
 function commonDirOf(repo: string): string | undefined {
   try {
     const dotGit = path.join(repo, '.git');
-    let gitdir = dotGit;
-    if (!statSync(dotGit).isDirectory()) {
-      const pointer = /^gitdir: (.*)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim();
-      if (!pointer) return undefined;
-      gitdir = path.resolve(repo, pointer);
-    }
+    const gitdir = statSync(dotGit).isDirectory() ? dotGit : linkedGitDir(repo);
+    if (!gitdir) return undefined;
     const commondir = path.join(gitdir, 'commondir');
     const common = existsSync(commondir)
       ? path.resolve(gitdir, readFileSync(commondir, 'utf8').trim())
