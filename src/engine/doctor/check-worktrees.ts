@@ -56,22 +56,11 @@ export function interruptedWorktreeFindings(
     const message = `git registration ${admin} of ${dir} was begun by a killed run and never finished; git refuses a worktree there${
       breaksList ? ' and cannot list worktrees' : ''
     }`;
-    findings.push(
-      live
-        ? finding(
-            'worktrees',
-            'warn',
-            message,
-            `\`cairn doctor --repair\` deletes it and its partial checkout (no agent had started there); the next \`cairn run ${milestone}\` does the same.`,
-            { kind: 'clear-registrations', milestone },
-          )
-        : finding(
-            'worktrees',
-            'warn',
-            message,
-            `The next \`cairn run ${milestone}\` deletes it; repair the state database first.`,
-          ),
-    );
+    const fix = live
+      ? `\`cairn doctor --repair\` deletes it and its partial checkout (no agent had started there); the next \`cairn run ${milestone}\` does the same.`
+      : `The next \`cairn run ${milestone}\` deletes it; repair the state database first.`;
+    const repair = live ? { kind: 'clear-registrations' as const, milestone } : undefined;
+    findings.push(finding('worktrees', 'warn', message, fix, repair));
   }
   return findings;
 }
