@@ -55,7 +55,7 @@ export function readStringList(source: Source, raw: Node, path: string): string[
   return readStringRefs(source, raw, path)?.map((ref) => ref.value);
 }
 
-/** `true` or `false`; `key` names the field in the hint (`write \`review: true\``). */
+/** `true` or `false`; the hint names the field, the last part of `path` (`write \`review: true\``). */
 export function readBoolean(source: Source, raw: Node, path: string): boolean | undefined {
   const node = resolve(source, raw);
   if (isScalar(node) && typeof node.value === 'boolean') return node.value;
